@@ -1,0 +1,150 @@
+"""`bbfair.toml`: what the records do not say — the node, the base IRI, catalogue metadata, the HDAB and the
+access defaults.
+
+Parsed into pydantic models so every missing or malformed key is reported by its dotted name
+(`node.email`, `access.rights`) with the file it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError, Problem
+
+CONFIG_NAME = "bbfair.toml"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def _check_iri(value: str) -> str:
+    if not _IRI.match(value):
+        raise ValueError(f"expected an absolute IRI such as https://example.org/…, got {value!r}")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agent(_Strict):
+    """An organisation named in the config (the node itself, the HDAB)."""
+
+    name: str = Field(min_length=1)
+    identifier: str = Field(min_length=1, description="ROR IRI or other persistent identifier")
+    homepage: str
+    email: str
+
+    _iri = field_validator("homepage")(_check_iri)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"expected an email address like info@example.org, got {value!r}")
+        return value
+
+
+class Node(Agent):
+    """The national node: publisher of the node catalogue and of the FDP."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$", description="slug of the node catalogue IRI")
+
+
+class CatalogMeta(_Strict):
+    """Metadata of the national node catalogue."""
+
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    license: str
+
+    _iri = field_validator("license")(_check_iri)
+
+
+class Access(_Strict):
+    """How collections can be accessed: the default access rights and the access route (distribution)."""
+
+    rights: Literal["PUBLIC", "RESTRICTED", "NON_PUBLIC"] = "NON_PUBLIC"
+    request_url: str | None = Field(
+        default=None, description="access-request page used when a collection has no access_uri"
+    )
+    policy: str = Field(description="IRI of the access policy (dct:rights of every distribution)")
+    license: str = Field(description="IRI of the licence or terms under which samples and data are shared")
+    byte_size: int = Field(gt=0, description="size in bytes of the access-request page (Health-RI needs > 0)")
+    dataset_type: str = Field(default="STATISTICAL", pattern=r"^[A-Z_]+$")
+
+    @field_validator("request_url", "policy", "license")
+    @classmethod
+    def _iris(cls, value: str | None) -> str | None:
+        return None if value is None else _check_iri(value)
+
+
+class Config(_Strict):
+    """The whole `bbfair.toml`."""
+
+    base_iri: str | None = None
+    directory_url: str = "https://directory.bbmri-eric.eu/ERIC/directory/"
+    node: Node
+    catalog: CatalogMeta
+    hdab: Agent
+    access: Access
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        _check_iri(value)
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) IRI, got {value!r}")
+        if ";" in value or "#" in value or "?" in value:
+            raise ValueError(f"must not contain ';', '#' or '?': {value!r}")
+        return value.rstrip("/")
+
+    def with_base(self, base_iri: str | None) -> Config:
+        """A copy whose base IRI is `base_iri` (a command-line override) when one is given."""
+        if base_iri is None:
+            return self
+        return Config.model_validate({**self.model_dump(), "base_iri": base_iri})
+
+    def require_base(self, source: str) -> str:
+        """The base IRI, or a clear error when neither the config nor the command line gives one."""
+        if not self.base_iri:
+            raise ConfigError([Problem("missing key base_iri: set base_iri in bbfair.toml or pass --base-iri",
+                                       file=source, column="base_iri")])
+        return self.base_iri
+
+
+def load_config(data_dir: Path, base_iri: str | None = None) -> Config:
+    """Read `<data_dir>/bbfair.toml`; raise `ConfigError` naming each bad key."""
+    path = Path(data_dir) / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError([Problem(f"{CONFIG_NAME} not found in {data_dir}: every data directory needs one "
+                                   "(copy data/bbfair.toml from bbfair's sample and edit it)", file=str(path))])
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError([Problem(f"not valid TOML: {exc}", file=str(path), line=line)]) from exc
+    if base_iri is not None:
+        raw["base_iri"] = base_iri
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            kind = err["type"]
+            if kind == "missing":
+                msg = f"missing key {key}"
+            elif kind == "extra_forbidden":
+                msg = f"unknown key {key} (check its spelling)"
+            else:
+                msg = f"bad value for {key}: {err['msg'].removeprefix('Value error, ')}"
+            problems.append(Problem(msg, file=str(path), column=key))
+        raise ConfigError(problems) from exc

@@ -1,0 +1,84 @@
+"""Everything a mapping step needs: config, IRIs, the records, code-list lookups, the fixed EU IRIs, and a
+ledger of what was derived because the record did not say it (reported in the conversion summary)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rdflib import Literal, URIRef
+
+from .. import vocab
+from ..config import Config
+from ..records import Catalogue
+from .iris import Iris
+from .namespaces import DCAT, DCT, ELI, EU, HDEU, IANA, XSD
+
+#: EHDS, Regulation (EU) 2025/327: the applicable legislation HealthDCAT-AP and Health-RI require
+EHDS = URIRef("http://data.europa.eu/eli/reg/2025/327/oj")
+HEAL = EU["data-theme/HEAL"]
+DATA_THEME = EU["data-theme"]
+EINS = HDEU["healthcategories/EINS"]
+HTML_FILE = EU["file-type/HTML"]
+HTML_MEDIA = IANA["text/html"]
+CODING_SYSTEM = {"ICD-10": HDEU["coding-system/ICD-10"], "ORPHA": HDEU["coding-system/ORPHANET"]}
+
+__all__ = ["DCAT", "DCT", "EHDS", "ELI", "Context"]
+
+
+@dataclass
+class Context:
+    """Conversion state shared by the mapping modules."""
+
+    config: Config
+    catalogue: Catalogue
+    iris: Iris
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    derived: Counter[str] = field(default_factory=Counter)
+    #: cache: agent/contact IRI -> its description triples (embedded in every document that references it)
+    descriptions: dict[URIRef, list] = field(default_factory=dict)
+
+    @property
+    def access_rights(self) -> URIRef:
+        return EU[f"access-right/{self.config.access.rights}"]
+
+    @property
+    def dataset_type(self) -> URIRef:
+        return EU[f"dataset-type/{self.config.access.dataset_type}"]
+
+    def languages(self) -> list[URIRef]:
+        """The catalogue languages as EU language IRIs (config gives `en` or `ENG`)."""
+        table = vocab.languages()
+        return [URIRef(table.get(code.lower()) or table.get(code.upper()) or EU[f"language/{code.upper()}"])
+                for code in self.config.catalog.languages]
+
+    def concept(self, scheme: str, code: str) -> URIRef:
+        """Our code-list concept for a Directory code (`{base}/vocab/{scheme}/{code}`)."""
+        return self.iris.vocab(vocab.code_lists()[scheme][code].path)
+
+    def label(self, scheme: str, code: str) -> str:
+        return vocab.code_lists()[scheme][code].label
+
+    def country(self, code: str) -> URIRef:
+        return URIRef(vocab.countries()[code].iri)
+
+    def directory_page(self, kind: str, record_id: str) -> URIRef:
+        """The record's page in the BBMRI-ERIC Directory: a real, resolvable page for every Directory id."""
+        return URIRef(f"{self.config.directory_url.rstrip('/')}/#/{kind}/{record_id}")
+
+    def note(self, what: str) -> None:
+        """Count one derived fact for the summary."""
+        self.derived[what] += 1
+
+
+def when(value: datetime) -> Literal:
+    """An xsd:dateTime with a timezone (Health-RI's pattern requires one; naive times are taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def count(value: int) -> Literal:
+    """An xsd:nonNegativeInteger, as HealthDCAT-AP and Health-RI require for counts and ages."""
+    return Literal(str(value), datatype=XSD.nonNegativeInteger)

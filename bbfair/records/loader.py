@@ -1,0 +1,200 @@
+"""Load a data directory's records into a `Catalogue`: read (CSV or JSON/YAML), type (pydantic), check
+(ids unique, references resolve, codes known) and drop withdrawn records.
+
+Every problem found is collected, so one run reports all of them, each with file, line, record id and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .. import vocab
+from ..errors import InputError, Problem
+from .csv_reader import RawTable, read_table
+from .doc_reader import SUFFIXES, read_document
+from .models import AUXILIARY_REFERENCES, AUXILIARY_TABLES, TABLES, Biobank, Collection, Network, Person, Record
+
+REQUIRED_TABLES = ("Biobanks", "Collections", "Persons")
+
+
+@dataclass
+class Catalogue:
+    """The records that will be published, by table and id, plus what the reader noticed."""
+
+    persons: dict[str, Person] = field(default_factory=dict)
+    networks: dict[str, Network] = field(default_factory=dict)
+    biobanks: dict[str, Biobank] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    #: notes for the summary: ignored columns, withdrawn records, unmapped tables
+    notices: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> dict[str, Record]:
+        """The records of a Directory table by name."""
+        return {"Persons": self.persons, "Networks": self.networks, "Biobanks": self.biobanks,
+                "Collections": self.collections}[name]  # type: ignore[return-value]
+
+    def children(self, collection_id: str) -> list[Collection]:
+        """Published sub-collections of a collection."""
+        return [c for c in self.collections.values() if c.parent_collection == collection_id]
+
+
+def _read(data_dir: Path) -> tuple[dict[str, RawTable], list[str]]:
+    notices: list[str] = []
+    csvs = {p.stem: p for p in data_dir.glob("*.csv")}
+    docs = sorted(p for p in data_dir.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    if not csvs and not docs:
+        raise InputError([Problem(
+            "no records found: expected the Directory CSV export (Biobanks.csv, Collections.csv, Persons.csv, "
+            "Networks.csv …) or one JSON/YAML document with lists biobanks, collections, networks, persons",
+            file=str(data_dir))])
+    if csvs and docs:
+        raise InputError([Problem(f"both CSV files and {docs[0].name} found: keep one input format per "
+                                  "data directory", file=str(data_dir))])
+    if docs:
+        if len(docs) > 1:
+            raise InputError([Problem(f"several record documents found ({', '.join(d.name for d in docs)}): "
+                                      "keep exactly one", file=str(data_dir))])
+        return read_document(docs[0]), notices
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for name in REQUIRED_TABLES:
+        if name not in csvs:
+            problems.append(Problem(f"{name}.csv is missing (the Directory export has one file per table)",
+                                    file=str(data_dir / f"{name}.csv")))
+    for name, path in sorted(csvs.items()):
+        if name not in TABLES and name not in AUXILIARY_TABLES:
+            notices.append(f"{path.name}: not a Directory table bbfair reads; ignored")
+            continue
+        try:
+            tables[name] = read_table(path, name)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return tables, notices
+
+
+def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> list[Record]:
+    records = []
+    for line, row in table.rows:
+        rid = row.get("id") if isinstance(row.get("id"), str) else None
+        try:
+            records.append(model.model_validate({**row, "source": {"file": table.file, "line": line or None}}))
+        except ValidationError as exc:
+            for err in exc.errors():
+                column = str(err["loc"][0]) if err["loc"] else None
+                value = row.get(column) if column else None
+                problems.append(Problem(_explain(err, column, value), file=table.file, line=line or None,
+                                        record=rid, column=column))
+    return records
+
+
+def _explain(err: dict, column: str | None, value: object) -> str:
+    kind = err["type"]
+    if kind in ("missing", "string_too_short") or (kind == "too_short" and not value):
+        return f"{column} is required but empty"
+    if kind.startswith("int"):
+        return f"expected a whole number, got {value!r}"
+    if kind.startswith("bool"):
+        return f"expected true or false, got {value!r}"
+    if kind.startswith("datetime"):
+        return f"expected a date-time like 2024-05-01T10:00:00+02:00, got {value!r}"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return f"{err['msg']} (got {value!r})"
+
+
+def _check_codes(record: Record, problems: list[Problem]) -> None:
+    for column, scheme in record.coded.items():
+        value = getattr(record, column)
+        values = value if isinstance(value, list) else [value] if value else []
+        known = vocab.known_codes(scheme)
+        for code in values:
+            if code not in known:
+                problems.append(Problem(
+                    f"unknown code {code!r}: not in the Directory's {scheme} code list"
+                    + (" (ORPHA codes look like ORPHA:558, ICD-10 codes like urn:miriam:icd:C18)"
+                       if scheme == "disease" else ""),
+                    file=record.source.file, line=record.source.line, record=record.id, column=column))
+
+
+def load_records(data_dir: Path) -> Catalogue:
+    """Read, type and check every record in `data_dir`; raise InputError listing all problems."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError([Problem("not a directory: pass the folder holding bbfair.toml and the records",
+                                  file=str(data_dir))])
+    tables, notices = _read(data_dir)
+    cat = Catalogue(notices=notices)
+    problems: list[Problem] = []
+    for name, model in TABLES.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        ignored = [c for c in table.columns if c not in model.model_fields and c != "source"]
+        if ignored:
+            cat.notices.append(f"{Path(table.file).name}: columns not mapped, ignored: {', '.join(ignored)}")
+        target = cat.table(name)
+        for record in _typed(table, model, problems):
+            if record.id in target:
+                first = target[record.id].source
+                problems.append(Problem(f"duplicated id: also used at {first}", file=record.source.file,
+                                        line=record.source.line, record=record.id, column="id"))
+                continue
+            _check_codes(record, problems)
+            target[record.id] = record
+    for name in AUXILIARY_TABLES:
+        if name in tables:
+            cat.notices.append(f"{Path(tables[name].file).name}: read and checked, not published by bbfair")
+    _check_references(cat, tables, problems)
+    if problems:
+        raise InputError(problems)
+    _drop_withdrawn(cat)
+    return cat
+
+
+def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    for name in TABLES:
+        for record in cat.table(name).values():
+            for column, target in record.references.items():
+                value = getattr(record, column)
+                for ref in value if isinstance(value, list) else [value] if value else []:
+                    if ref not in cat.table(target):
+                        problems.append(Problem(
+                            f"refers to {ref!r}, which is not an id in {target}",
+                            file=record.source.file, line=record.source.line, record=record.id, column=column))
+    for name, refs in AUXILIARY_REFERENCES.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        for line, row in table.rows:
+            for column, target in refs.items():
+                ref = row.get(column)
+                if ref and ref not in cat.table(target):
+                    problems.append(Problem(f"refers to {ref!r}, which is not an id in {target}",
+                                            file=table.file, line=line, record=row.get("id"), column=column))
+
+
+def _drop_withdrawn(cat: Catalogue) -> None:
+    """Withdrawn records are not published; collections of a withdrawn biobank or parent go with them."""
+    for name in ("Networks", "Biobanks"):
+        table = cat.table(name)
+        for rid in [r for r, rec in table.items() if rec.withdrawn]:
+            del table[rid]
+            cat.withdrawn.append(rid)
+    changed = True
+    while changed:
+        changed = False
+        for rid, coll in list(cat.collections.items()):
+            parent_gone = coll.parent_collection and coll.parent_collection not in cat.collections
+            if coll.withdrawn or coll.biobank not in cat.biobanks or parent_gone:
+                del cat.collections[rid]
+                cat.withdrawn.append(rid)
+                changed = True
+    if cat.withdrawn:
+        cat.notices.append(f"withdrawn, not published: {len(cat.withdrawn)} record(s) "
+                           f"({', '.join(cat.withdrawn[:5])}{' …' if len(cat.withdrawn) > 5 else ''})")

@@ -1,0 +1,147 @@
+"""The vocabularies bbfair ships in `vocab/`: the Directory code lists as SKOS schemes, the disease list,
+country and language tables, the EU vocabulary background and bbfair's own extension properties.
+
+Code-list concept IRIs live under the node's base (`{base}/vocab/{scheme}/{code}`), so the SKOS files use
+relative IRIs; they are parsed once against a placeholder base and re-rooted per catalogue by `CodeLists`.
+Everything is loaded once per process (lru_cache): conversion looks codes up millions of times.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from .resources import vocab_path
+
+_PLACEHOLDER = "https://bbfair.invalid/vocab/"
+ORPHA_CODE = re.compile(r"^ORPHA:\d+$")
+ICD10_CODE = re.compile(r"^urn:miriam:icd:[A-Z]\d{2}(\.[0-9A-Z]{1,4})?(-[A-Z]\d{2}(\.[0-9A-Z]{1,4})?)?$")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One code of a code list: its path under `{base}/vocab/`, label and equivalents elsewhere."""
+
+    code: str
+    path: str
+    label: str
+    exact_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Disease:
+    """One ICD-10 or ORPHA code of the Directory's DiseaseTypes list."""
+
+    name: str
+    label: str
+    system: str  # "ICD-10" or "ORPHA"
+    code: str  # the code as published in healthdcatap:hasCodeValues ("C18.0", "ORPHA:558")
+    iri: str | None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A Directory country code and its EU authority IRI."""
+
+    code: str
+    iri: str
+    label: str
+
+
+@lru_cache(maxsize=1)
+def code_lists() -> dict[str, dict[str, Concept]]:
+    """scheme -> code -> Concept, from every `vocab/codelists/*.ttl`."""
+    schemes: dict[str, dict[str, Concept]] = {}
+    for path in sorted(vocab_path("codelists").glob("*.ttl")):
+        graph = Graph().parse(path, format="turtle", publicID=_PLACEHOLDER)
+        concepts: dict[str, Concept] = {}
+        for concept in graph.subjects(RDF.type, SKOS.Concept):
+            notation = graph.value(concept, SKOS.notation)
+            if notation is None:
+                continue
+            label = graph.value(concept, SKOS.prefLabel) or notation
+            matches = tuple(sorted(str(o) for o in graph.objects(concept, SKOS.exactMatch)))
+            concepts[str(notation)] = Concept(str(notation), str(concept).removeprefix(_PLACEHOLDER),
+                                              str(label), matches)
+        schemes[path.stem] = concepts
+    return schemes
+
+
+@lru_cache(maxsize=1)
+def scheme_titles() -> dict[str, str]:
+    """scheme -> its dct:title, for messages and HTML."""
+    titles = {}
+    for path in sorted(vocab_path("codelists").glob("*.ttl")):
+        graph = Graph().parse(path, format="turtle", publicID=_PLACEHOLDER)
+        scheme = URIRef(_PLACEHOLDER + path.stem)
+        titles[path.stem] = str(graph.value(scheme, DCTERMS.title) or path.stem)
+    return titles
+
+
+@lru_cache(maxsize=1)
+def diseases() -> dict[str, Disease]:
+    """Directory disease name ("ORPHA:558", "urn:miriam:icd:C18") -> Disease."""
+    table: dict[str, Disease] = {}
+    with vocab_path("directory", "DiseaseTypes.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["name"]
+            if ORPHA_CODE.match(name):
+                system, code = "ORPHA", name
+            elif name.startswith("urn:miriam:icd:"):
+                system, code = "ICD-10", name.removeprefix("urn:miriam:icd:")
+            else:
+                continue
+            table[name] = Disease(name, row["label"] or name, system, code, row["ontologyTermURI"] or None)
+    return table
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Place]:
+    """Directory country code (ISO alpha-2, plus the Directory's UK and EU) -> EU authority IRI."""
+    with vocab_path("countries.csv").open(encoding="utf-8", newline="") as handle:
+        return {r["alpha2"]: Place(r["alpha2"], r["iri"], r["label"]) for r in csv.DictReader(handle)}
+
+
+@lru_cache(maxsize=1)
+def languages() -> dict[str, str]:
+    """ISO 639-1 code ("en") or EU code ("ENG") -> EU language authority IRI."""
+    table: dict[str, str] = {}
+    with vocab_path("languages.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table[row["iso639_1"].lower()] = row["iri"]
+            table[row["code"].upper()] = row["iri"]
+    return table
+
+
+def known_codes(scheme: str) -> set[str] | dict:
+    """The valid codes of a scheme (code lists, `disease`, `country`)."""
+    if scheme == "disease":
+        return diseases()
+    if scheme == "country":
+        return countries()
+    return code_lists().get(scheme, {})
+
+
+@lru_cache(maxsize=1)
+def background() -> Graph:
+    """The EU vocabulary background (concepts, schemes and classes of every EU IRI bbfair references)."""
+    return Graph().parse(vocab_path("eu-background.ttl"), format="turtle")
+
+
+def codelist_graph(base: str) -> Graph:
+    """All code-list schemes with their IRIs rooted at `{base}/vocab/`."""
+    graph = Graph()
+    for path in sorted(vocab_path("codelists").glob("*.ttl")):
+        graph.parse(path, format="turtle", publicID=f"{base}/vocab/")
+    return graph
+
+
+def vocab_files() -> list[Path]:
+    """The Turtle files of the background, for loaders that want them one by one."""
+    return [vocab_path("eu-background.ttl")]
