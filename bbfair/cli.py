@@ -17,7 +17,7 @@ from .pipeline import convert_to_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish a biobank catalogue as FAIR linked data (DCAT-AP 3, HealthDCAT-AP, Health-RI).")
-console = Console(stderr=True)
+console = Console(stderr=True, emoji=False)
 
 DataDir = Annotated[Path, typer.Argument(help="folder holding bbfair.toml and the records")]
 BaseIri = Annotated[str | None, typer.Option("--base-iri", help="base IRI of every resource (overrides "
@@ -27,7 +27,7 @@ BaseIri = Annotated[str | None, typer.Option("--base-iri", help="base IRI of eve
 def _fail(exc: InputError, code: int = 2) -> typer.Exit:
     console.print(f"[bold red]error[/]: the input cannot be converted ({len(exc.problems)} problem(s))")
     for problem in exc.problems:
-        console.print(f"  [red]✗[/] {problem}", highlight=False, soft_wrap=True)
+        console.print(f"  ✗ {problem}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -46,9 +46,9 @@ def print_summary(conv: Conversion, seconds: float, output: Path | None = None) 
     if conv.derived:
         console.print("[bold]derived[/] (the records do not say it; the standards require it):")
         for what, n in sorted(conv.derived.items()):
-            console.print(f"  • {what}: {n}", highlight=False)
+            console.print(f"  • {what}: {n}", markup=False, highlight=False)
     for notice in conv.notices:
-        console.print(f"[dim]note[/]: {notice}", highlight=False)
+        console.print(f"note: {notice}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -84,6 +84,13 @@ class Access(_Strict):
         return None if value is None else _check_iri(value)
 
 
+class Output(_Strict):
+    """Choices where the standards disagree (see README, "Standards conflicts")."""
+
+    #: healthdcatap:hasCodeValues as literals ("C18", HealthDCAT-AP R8) or as IRIs (Health-RI v2.0.2)
+    code_values: Literal["literal", "iri"] = "literal"
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -93,6 +100,7 @@ class Config(_Strict):
     catalog: CatalogMeta
     hdab: Agent
     access: Access
+    output: Output = Output()
 
     @field_validator("base_iri")
     @classmethod

@@ -26,6 +26,7 @@ def _organisation(iri: URIRef, name: str, identifier: str, homepage: URIRef, ema
         (iri, FOAF.name, Literal(name, lang="en")),
         (iri, DCT.identifier, Literal(identifier)),
         (iri, FOAF.homepage, homepage),
+        (homepage, RDF.type, FOAF.Document),
         (iri, FOAF.mbox, URIRef(f"mailto:{email}")),
         (iri, CV.contactPoint, cp),
         (cp, RDF.type, CV.ContactPoint),

@@ -50,6 +50,28 @@ def _catalog_common(ctx: Context, iri: URIRef) -> list[Triple]:
     return triples
 
 
+def catalog_core(iri: URIRef, title: str, description: str, publisher: tuple[URIRef, list[Triple]],
+                 contact: tuple[URIRef, list[Triple]]) -> list[Triple]:
+    """A catalogue described just enough to satisfy the Catalog shapes of every standard: embedded in the
+    documents that point at it (`dcat:catalog`, `dct:isPartOf` have the range dcat:Catalog)."""
+    return [
+        (iri, RDF.type, DCAT.Catalog),
+        (iri, DCT.title, Literal(title, lang="en")),
+        (iri, DCT.description, Literal(description, lang="en")),
+        (iri, DCT.publisher, publisher[0]),
+        (iri, DCAT.contactPoint, contact[0]),
+        (iri, DCATAP.applicableLegislation, EHDS),
+        *publisher[1],
+        *contact[1],
+    ]
+
+
+def node_core(ctx: Context) -> list[Triple]:
+    """The node catalogue's core description (for the `dct:isPartOf` of biobank and network catalogues)."""
+    return catalog_core(ctx.iris.catalog(ctx.config.node.id), ctx.config.catalog.title,
+                        ctx.config.catalog.description, agents.node_agent(ctx), agents.node_contact(ctx))
+
+
 def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
     """The FAIR Data Point root record (FDP spec 1.2) and its catalogue container."""
     iri = ctx.iris.root()
@@ -81,9 +103,10 @@ def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
     return [res, cont]
 
 
-def node_catalog(ctx: Context, members: list[URIRef]) -> list[Resource]:
+def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource]:
     """The national node catalogue listing every biobank and network catalogue."""
     node = ctx.config.node
+    members = [m.iri for m in member_catalogs]
     iri = ctx.iris.catalog(node.id)
     publisher, publisher_desc = agents.node_agent(ctx)
     contact, contact_desc = agents.node_contact(ctx)
@@ -97,9 +120,11 @@ def node_catalog(ctx: Context, members: list[URIRef]) -> list[Resource]:
         (iri, DCT.publisher, publisher),
         (iri, DCAT.contactPoint, contact),
         (iri, FOAF.homepage, URIRef(node.homepage)),
-        (iri, DCT.isPartOf, ctx.iris.root()),
+        (URIRef(node.homepage), RDF.type, FOAF.Document),
     ])
     res.add((iri, DCAT.catalog, m) for m in members)
+    for member in member_catalogs:
+        res.add(member.summary)
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
@@ -107,9 +132,11 @@ def node_catalog(ctx: Context, members: list[URIRef]) -> list[Resource]:
     return [res, cont]
 
 
-def biobank_catalog(ctx: Context, biobank: Biobank, datasets: list[URIRef]) -> list[Resource]:
-    """A biobank's catalogue of its collections."""
+def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> list[Resource]:
+    """A biobank's catalogue of its collections (each member dataset described in full: `dcat:dataset` has
+    the range dcat:Dataset, whose shapes then apply inside this document)."""
     iri = ctx.iris.catalog(biobank.id)
+    datasets = [m.iri for m in members]
     publisher, publisher_desc = agents.biobank_agent(ctx, biobank)
     contact, contact_desc = agents.person_contact(ctx, ctx.catalogue.persons[biobank.contact])
     cont, cont_triples = container(ctx, iri, "datasets", DCAT.dataset,
@@ -124,24 +151,31 @@ def biobank_catalog(ctx: Context, biobank: Biobank, datasets: list[URIRef]) -> l
         (iri, DCT.publisher, publisher),
         (iri, DCAT.contactPoint, contact),
         (iri, DCT.spatial, ctx.country(biobank.country)),
-        (iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)),
     ])
+    res.add([(iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)), *node_core(ctx)])
     if biobank.acronym:
         res.graph.add((iri, DCT.alternative, Literal(biobank.acronym)))
     if biobank.url:
-        res.graph.add((iri, FOAF.homepage, URIRef(biobank.url)))
+        res.add([(iri, FOAF.homepage, URIRef(biobank.url)), (URIRef(biobank.url), RDF.type, FOAF.Document)])
     res.add((iri, DCAT.dataset, d) for d in datasets)
+    for member in members:
+        res.add(member.summary)
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
     res.children = list(datasets)
+    res.summary = catalog_core(iri, biobank.name, biobank.description, (publisher, publisher_desc),
+                               (contact, contact_desc))
     return [res, cont]
 
 
-def network_catalog(ctx: Context, network: Network, datasets: list[URIRef],
-                    catalogs: list[URIRef]) -> list[Resource]:
-    """A network's catalogue: its member collections (`dcat:dataset`) and member biobanks (`dcat:catalog`)."""
+def network_catalog(ctx: Context, network: Network, member_datasets: list[Resource],
+                    member_catalogs: list[Resource]) -> list[Resource]:
+    """A network's catalogue: its member collections (`dcat:dataset`) and member biobanks (`dcat:catalog`),
+    each described as far as its class's shapes require."""
     iri = ctx.iris.catalog(network.id)
+    datasets = [m.iri for m in member_datasets]
+    catalogs = [m.iri for m in member_catalogs]
     publisher, publisher_desc = agents.network_agent(ctx, network)
     contact, contact_desc = agents.person_contact(ctx, ctx.catalogue.persons[network.contact])
     ds_cont, ds_triples = container(ctx, iri, "datasets", DCAT.dataset,
@@ -157,17 +191,21 @@ def network_catalog(ctx: Context, network: Network, datasets: list[URIRef],
         (iri, DCT.description, Literal(network.description, lang="en")),
         (iri, DCT.publisher, publisher),
         (iri, DCAT.contactPoint, contact),
-        (iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)),
     ])
+    res.add([(iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)), *node_core(ctx)])
     if network.acronym:
         res.graph.add((iri, DCT.alternative, Literal(network.acronym)))
     if network.url:
-        res.graph.add((iri, FOAF.homepage, URIRef(network.url)))
+        res.add([(iri, FOAF.homepage, URIRef(network.url)), (URIRef(network.url), RDF.type, FOAF.Document)])
     res.add((iri, DCAT.dataset, d) for d in datasets)
     res.add((iri, DCAT.catalog, c) for c in catalogs)
+    for member in [*member_datasets, *member_catalogs]:
+        res.add(member.summary)
     res.add(ds_triples)
     res.add(cat_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
     res.children = list(datasets) + list(catalogs)
+    res.summary = catalog_core(iri, network.name, network.description, (publisher, publisher_desc),
+                               (contact, contact_desc))
     return [res, ds_cont, cat_cont]

@@ -22,7 +22,7 @@ DATA_THEME = EU["data-theme"]
 EINS = HDEU["healthcategories/EINS"]
 HTML_FILE = EU["file-type/HTML"]
 HTML_MEDIA = IANA["text/html"]
-CODING_SYSTEM = {"ICD-10": HDEU["coding-system/ICD-10"], "ORPHA": HDEU["coding-system/ORPHANET"]}
+CODING_SYSTEM = {"ICD-10": HDEU["coding-system/ICD-10"], "ORPHA": HDEU["coding-system/ORPHACODE"]}
 
 __all__ = ["DCAT", "DCT", "EHDS", "ELI", "Context"]
 

@@ -13,15 +13,15 @@ from datetime import datetime
 
 from rdflib import Graph, URIRef
 
+from .. import vocab
 from ..config import Config
+from ..errors import InputError, Problem
 from ..records import Catalogue
-from . import agents, catalogs, datasets
+from . import catalogs, datasets
 from .context import Context
 from .iris import Iris, slug
 from .namespaces import RDF, SKOS
 from .resource import Resource, new_graph
-from ..errors import InputError, Problem
-from .. import vocab
 
 
 @dataclass
@@ -91,27 +91,31 @@ def convert(catalogue: Catalogue, config: Config, now: datetime | None = None) -
         ctx.now = now
     out: list[Resource] = []
     children: dict[str, list[URIRef]] = defaultdict(list)
-    by_biobank: dict[str, list[URIRef]] = defaultdict(list)
-    by_network: dict[str, list[URIRef]] = defaultdict(list)
-    biobanks_in_network: dict[str, list[URIRef]] = defaultdict(list)
+    by_biobank: dict[str, list[Resource]] = defaultdict(list)
+    by_network: dict[str, list[Resource]] = defaultdict(list)
+    biobanks_in_network: dict[str, list[Resource]] = defaultdict(list)
     for coll in catalogue.collections.values():
         if coll.parent_collection:
             children[coll.parent_collection].append(ctx.iris.dataset(coll.id))
     for coll in catalogue.collections.values():
         ds, dist = datasets.dataset(ctx, coll, children.get(coll.id, []))
         out += [ds, dist]
-        by_biobank[coll.biobank].append(ds.iri)
+        by_biobank[coll.biobank].append(ds)
         for net in coll.network:
             if net in catalogue.networks:
-                by_network[net].append(ds.iri)
+                by_network[net].append(ds)
+    members: list[Resource] = []
     for bb in catalogue.biobanks.values():
-        out += catalogs.biobank_catalog(ctx, bb, by_biobank.get(bb.id, []))
+        made = catalogs.biobank_catalog(ctx, bb, by_biobank.get(bb.id, []))
+        out += made
+        members.append(made[0])
         for net in bb.network:
             if net in catalogue.networks:
-                biobanks_in_network[net].append(ctx.iris.catalog(bb.id))
+                biobanks_in_network[net].append(made[0])
     for net in catalogue.networks.values():
-        out += catalogs.network_catalog(ctx, net, by_network.get(net.id, []), biobanks_in_network.get(net.id, []))
-    members = [ctx.iris.catalog(b) for b in catalogue.biobanks] + [ctx.iris.catalog(n) for n in catalogue.networks]
+        made = catalogs.network_catalog(ctx, net, by_network.get(net.id, []), biobanks_in_network.get(net.id, []))
+        out += made
+        members.append(made[0])
     node = catalogs.node_catalog(ctx, members)
     out += node
     out += catalogs.fdp_root(ctx, node[0].iri)

@@ -17,7 +17,7 @@ from .. import vocab
 from ..records import Collection
 from . import agents
 from .context import CODING_SYSTEM, EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
-from .namespaces import BBFAIR, DCAT, DCATAP, DCT, GEODCATAP, HEALTH, LDP, RDF, XSD
+from .namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
 from .resource import Resource, Triple, new_graph
 
 #: days per age unit, to turn MIABIS ages into the whole years HealthDCAT-AP wants
@@ -152,7 +152,7 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     if coll.acronym:
         t.append((iri, DCT.alternative, Literal(coll.acronym)))
     if coll.url:
-        t.append((iri, DCAT.landingPage, URIRef(coll.url)))
+        t += [(iri, DCAT.landingPage, URIRef(coll.url)), (URIRef(coll.url), RDF.type, FOAF.Document)]
     t += [(iri, DCAT.keyword, Literal(word, lang=en)) for word in _keywords(ctx, coll)]
     if coll.number_of_donors is not None and coll.number_of_donors >= 0:
         t.append((iri, HEALTH.numberOfUniqueIndividuals, count(coll.number_of_donors)))
@@ -171,7 +171,7 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     coverage = _coverage(ctx, coll)
     if coverage:
         t.append((iri, HEALTH.populationCoverage, Literal(coverage, lang=en)))
-    t += _diseases(iri, coll)
+    t += _diseases(iri, coll, as_iri=ctx.config.output.code_values == "iri")
     for sex in coll.sex:
         concept = vocab.code_lists()["sex"][sex]
         pato = [m for m in concept.exact_match if "PATO_" in m]
@@ -205,16 +205,22 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     res.add(contact_desc)
     res.add(dist.graph)  # the distribution's full description travels with the dataset
     res.children = [dist.iri]
+    res.summary = [triple for triple in res.graph if triple[0] != container]
     return res, dist
 
 
-def _diseases(iri: URIRef, coll: Collection) -> list[Triple]:
+def _diseases(iri: URIRef, coll: Collection, as_iri: bool) -> list[Triple]:
+    """Codes as HealthDCAT-AP R8 literals ("C18", "ORPHA:558") or, for Health-RI v2.0.2, as the code's IRI;
+    the IRI always also goes to `dct:subject`."""
     table = vocab.diseases()
     triples: list[Triple] = []
     systems = set()
     for name in coll.diagnosis_available:
         disease = table[name]
-        triples.append((iri, HEALTH.hasCodeValues, Literal(disease.code)))
+        if as_iri and disease.iri:
+            triples.append((iri, HEALTH.hasCodeValues, URIRef(disease.iri)))
+        elif not as_iri:
+            triples.append((iri, HEALTH.hasCodeValues, Literal(disease.code)))
         systems.add(disease.system)
         if disease.iri:
             triples.append((iri, DCT.subject, URIRef(disease.iri)))

@@ -29,7 +29,7 @@ def _parse(path: Path, text: str) -> object:
             raise InputError([Problem(f"not valid JSON: {exc.msg}", file=str(path), line=exc.lineno)]) from exc
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

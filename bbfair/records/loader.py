@@ -15,7 +15,16 @@ from .. import vocab
 from ..errors import InputError, Problem
 from .csv_reader import RawTable, read_table
 from .doc_reader import SUFFIXES, read_document
-from .models import AUXILIARY_REFERENCES, AUXILIARY_TABLES, TABLES, Biobank, Collection, Network, Person, Record
+from .models import (
+    AUXILIARY_REFERENCES,
+    AUXILIARY_TABLES,
+    TABLES,
+    Biobank,
+    Collection,
+    Network,
+    Person,
+    Record,
+)
 
 REQUIRED_TABLES = ("Biobanks", "Collections", "Persons")
 

@@ -7,10 +7,9 @@ reader. Multi-valued columns are lists, references are the other table's `id`, a
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, ClassVar
-
-import re
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
