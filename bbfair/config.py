@@ -137,7 +137,8 @@ def load_config(data_dir: Path, base_iri: str | None = None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError([Problem(f"not valid TOML: {exc}", file=str(path), line=line)]) from exc
     if base_iri is not None:
         raw["base_iri"] = base_iri

@@ -101,7 +101,8 @@ def write_atomic(path: Path, writer) -> None:
 
 def write_resources(resources: list, path: Path, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> None:
     """Write the union of `resources` to `path` in `fmt` (quads for N-Quads/TriG)."""
-    data = list(quads(resources)) if fmt.supports_datasets else triples(resources)
+    named = fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)  # JSON-LD could, but harvesters expect one graph
+    data = list(quads(resources)) if named else triples(resources)
     opts = {"prefixes": prefixes} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML,
                                             ox.RdfFormat.JSON_LD) else {}
 

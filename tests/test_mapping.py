@@ -1,0 +1,134 @@
+"""What a collection, a biobank and the tree above them become in RDF (standards.md §10–§11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from bbfair.mapping.datasets import years
+from bbfair.mapping.namespaces import BBFAIR, DCAT, DCT, EU, FDP, FOAF, HDEU, HEALTH, LDP, RDF, VCARD
+from bbfair.pipeline import convert_directory
+
+BASE = "http://127.0.0.1:8000"
+BREAST = URIRef(f"{BASE}/dataset/BE_SUH-collection-breast")
+
+
+@pytest.fixture(scope="module")
+def conv(sample_dir: Path):
+    return convert_directory(sample_dir)
+
+
+def doc(conv, iri: URIRef):
+    return next(r for r in conv.resources if r.iri == iri).graph
+
+
+def test_one_dataset_per_published_collection(conv) -> None:
+    assert conv.counts["dataset"] == 68 and conv.counts["distribution"] == 68
+    assert conv.counts["catalog"] == 19 + 4 + 1  # biobanks + networks + node catalogue
+    withdrawn = URIRef(f"{BASE}/dataset/BE_SUH-collection-gastric")
+    assert not [r for r in conv.resources if r.iri == withdrawn]
+
+
+def test_collection_core_properties(conv) -> None:
+    g = doc(conv, BREAST)
+    assert (BREAST, RDF.type, DCAT.Dataset) in g
+    assert g.value(BREAST, DCT.identifier) == Literal("bbmri-eric:ID:BE_SUH:collection:breast")
+    assert set(g.objects(BREAST, DCAT.theme)) == {EU["data-theme/HEAL"]}
+    assert g.value(BREAST, DCT.accessRights) == EU["access-right/NON_PUBLIC"]
+    assert g.value(BREAST, HEALTH.healthCategory) == HDEU["healthcategories/EINS"]
+    assert g.value(BREAST, DCT.spatial) == EU["country/BEL"]
+    assert g.value(BREAST, HEALTH.numberOfUniqueIndividuals) == Literal("2310", datatype=XSD.nonNegativeInteger)
+    assert g.value(BREAST, HEALTH.numberOfRecords) == Literal("8450", datatype=XSD.nonNegativeInteger)
+    assert g.value(BREAST, HEALTH.minTypicalAge) == Literal("21", datatype=XSD.nonNegativeInteger)
+    assert g.value(BREAST, HEALTH.maxTypicalAge) == Literal("94", datatype=XSD.nonNegativeInteger)
+    modified = g.value(BREAST, DCT.modified)
+    assert modified.datatype == XSD.dateTime and str(modified).endswith("+00:00")
+
+
+def test_diseases_never_go_to_theme(conv) -> None:
+    g = doc(conv, BREAST)
+    assert {str(v) for v in g.objects(BREAST, HEALTH.hasCodeValues)} == {"C50", "D05"}
+    assert set(g.objects(BREAST, HEALTH.hasCodingSystem)) == {HDEU["coding-system/ICD-10"]}
+    assert URIRef("https://icd.who.int/browse10/2019/en#/C50") in set(g.objects(BREAST, DCT.subject))
+    keywords = {str(k) for k in g.objects(BREAST, DCAT.keyword)}
+    assert "Malignant neoplasm of breast" in keywords
+    for dataset in conv.by_kind("dataset"):
+        assert set(dataset.graph.objects(dataset.iri, DCAT.theme)) == {EU["data-theme/HEAL"]}
+
+
+def test_sex_to_pato_and_materials_to_vocab(conv) -> None:
+    g = doc(conv, BREAST)
+    assert set(g.objects(BREAST, BBFAIR.sex)) == {URIRef("http://purl.obolibrary.org/obo/PATO_0000383"),
+                                                  URIRef("http://purl.obolibrary.org/obo/PATO_0000384")}
+    materials = set(g.objects(BREAST, BBFAIR.materialType))
+    assert materials and all(str(m).startswith(f"{BASE}/vocab/material-type/") for m in materials)
+
+
+@pytest.mark.parametrize(("value", "unit", "upper", "expected"), [
+    (24, "MONTH", True, 2), (18, "MONTH", False, 1), (18, "MONTH", True, 2), (28, "DAY", True, 1),
+    (0, "WEEK", False, 0), (12, "WEEK", True, 1), (65, "YEAR", False, 65), (65, None, True, 65),
+])
+def test_ages_become_whole_years(value, unit, upper, expected) -> None:
+    assert years(value, unit, upper) == expected
+
+
+def test_month_ages_are_converted(conv) -> None:
+    iri = URIRef(f"{BASE}/dataset/BE_SCH-collection-cf")
+    g = doc(conv, iri)
+    assert int(g.value(iri, HEALTH.maxTypicalAge)) == 2
+    assert g.value(iri, BBFAIR.ageHigh) == Literal(24)
+
+
+def test_sub_collection_points_to_parent(conv) -> None:
+    sub = URIRef(f"{BASE}/dataset/BE_SUH-collection-hboc")
+    g = doc(conv, sub)
+    assert BREAST in set(g.objects(sub, DCT.isPartOf))
+    assert (BREAST, DCT.hasPart, sub) in doc(conv, BREAST)
+
+
+def test_dataset_embeds_agents_contact_and_distribution(conv) -> None:
+    g = doc(conv, BREAST)
+    publisher = g.value(BREAST, DCT.publisher)
+    assert (publisher, RDF.type, FOAF.Organization) in g and g.value(publisher, FOAF.mbox)
+    contact = g.value(BREAST, DCAT.contactPoint)
+    assert str(g.value(contact, VCARD.hasEmail)).startswith("mailto:")
+    dist = g.value(BREAST, DCAT.distribution)
+    assert g.value(dist, DCAT.accessURL) is not None
+    assert g.value(BREAST, HEALTH.hdab) is not None
+
+
+def test_tree_has_direct_links_and_ldp_containers(conv) -> None:
+    root = URIRef(f"{BASE}/")
+    node = URIRef(f"{BASE}/catalog/BE")
+    g = doc(conv, root)
+    assert (root, RDF.type, FDP.FAIRDataPoint) in g and (root, FDP.metadataCatalog, node) in g
+    assert (URIRef(f"{BASE}/catalogs"), LDP.contains, node) in g
+    biobank = URIRef(f"{BASE}/catalog/BE_SUH")
+    assert (node, DCAT.catalog, biobank) in doc(conv, node)
+    assert (URIRef(f"{BASE}/catalog/BE/catalogs"), LDP.contains, biobank) in doc(conv, node)
+    cg = doc(conv, biobank)
+    assert (biobank, DCAT.dataset, BREAST) in cg
+    assert (URIRef(f"{BASE}/catalog/BE_SUH/datasets"), LDP.contains, BREAST) in cg
+    assert (biobank, DCT.isPartOf, node) in cg
+    assert (BREAST, DCT.isPartOf, biobank) in doc(conv, BREAST)
+
+
+def test_network_catalogue_lists_member_collections(conv) -> None:
+    networks = [r for r in conv.by_kind("catalog") if r.table == "Networks"]
+    assert len(networks) == 4
+    assert any(list(n.graph.objects(n.iri, DCAT.dataset)) for n in networks)
+
+
+def test_derived_facts_are_listed(conv) -> None:
+    assert conv.derived["biobank mailbox: its contact person's email"] == 19
+    assert any("ages converted from months" in k for k in conv.derived)
+
+
+def test_vocab_concepts_are_published(conv) -> None:
+    concept = URIRef(f"{BASE}/vocab/material-type/PLASMA")
+    g = doc(conv, concept)
+    assert g.value(concept, URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")) == URIRef(
+        "http://purl.obolibrary.org/obo/OBI_0100016")
