@@ -63,7 +63,7 @@ def test_planted_error_names_record_and_column(sample_copy, table, column, value
 
 
 def test_duplicated_id_points_at_both_rows(sample_copy: Path) -> None:
-    header, data = rows(sample_copy / "Persons.csv")
+    _header, data = rows(sample_copy / "Persons.csv")
     set_cell(sample_copy, "Persons", 1, "id", data[0]["id"])
     with pytest.raises(InputError) as info:
         load_records(sample_copy)

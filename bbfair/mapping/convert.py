@@ -130,7 +130,7 @@ def _agent_resources(ctx: Context) -> list[Resource]:
     """Agents and contact points dereference too: one document each, holding its description."""
     out = []
     for iri, triples in ctx.descriptions.items():
-        kind = "agent" if "/agent/" in str(iri) else "contact"
+        kind = "agent" if str(iri).startswith(f"{ctx.iris.base}/agent/") else "contact"
         res = Resource(iri, kind, new_graph())
         res.add(triples)
         out.append(res)

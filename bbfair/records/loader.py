@@ -104,7 +104,7 @@ def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> lis
 
 def _explain(err: dict, column: str | None, value: object) -> str:
     kind = err["type"]
-    blank = value is None or (isinstance(value, str | list) and not value) or (isinstance(value, str) and not value.strip())
+    blank = value is None or not value or (isinstance(value, str) and not value.strip())
     if kind in ("missing", "string_too_short") or (blank and kind in ("too_short", "string_type")):
         return f"{column} is required but empty"
     if kind.startswith("int"):
