@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import first_published, set_cell
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
 from bbfair.cli import app
-from tests.helpers import first_published, set_cell
 
 runner = CliRunner()
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import rows
 
 from bbfair.config import load_config
 from bbfair.errors import InputError
 from bbfair.mapping import convert
 from bbfair.records import load_records
 from bbfair.records.doc_reader import DOCUMENT_KEYS
-from tests.helpers import rows
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 MULTI = {"network", "type", "data_categories", "categories", "sex", "diagnosis_available", "materials",

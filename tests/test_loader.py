@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import first_published, rows, set_cell
 
 from bbfair.errors import InputError
 from bbfair.records import load_records
-from tests.helpers import first_published, rows, set_cell
 
 
 def test_sample_loads_and_drops_withdrawn(sample_dir: Path) -> None:
