@@ -12,10 +12,9 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
 
 from .resources import vocab_path
 
@@ -74,17 +73,6 @@ def code_lists() -> dict[str, dict[str, Concept]]:
 
 
 @lru_cache(maxsize=1)
-def scheme_titles() -> dict[str, str]:
-    """scheme -> its dct:title, for messages and HTML."""
-    titles = {}
-    for path in sorted(vocab_path("codelists").glob("*.ttl")):
-        graph = Graph().parse(path, format="turtle", publicID=_PLACEHOLDER)
-        scheme = URIRef(_PLACEHOLDER + path.stem)
-        titles[path.stem] = str(graph.value(scheme, DCTERMS.title) or path.stem)
-    return titles
-
-
-@lru_cache(maxsize=1)
 def diseases() -> dict[str, Disease]:
     """Directory disease name ("ORPHA:558", "urn:miriam:icd:C18") -> Disease."""
     table: dict[str, Disease] = {}
@@ -140,8 +128,3 @@ def codelist_graph(base: str) -> Graph:
     for path in sorted(vocab_path("codelists").glob("*.ttl")):
         graph.parse(path, format="turtle", publicID=f"{base}/vocab/")
     return graph
-
-
-def vocab_files() -> list[Path]:
-    """The Turtle files of the background, for loaders that want them one by one."""
-    return [vocab_path("eu-background.ttl")]

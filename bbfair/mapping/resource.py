@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from ..records.models import Source
@@ -47,13 +47,3 @@ class Resource:
         add = self.graph.add
         for triple in triples:
             add(triple)
-
-    def title(self) -> str:
-        """A human label for messages (dct:title, foaf:name, vcard:fn, skos:prefLabel) or the IRI."""
-        from .namespaces import DCT, FOAF, SKOS, VCARD
-
-        for pred in (DCT.title, FOAF.name, VCARD.fn, SKOS.prefLabel):
-            value = self.graph.value(self.iri, pred)
-            if isinstance(value, Literal):
-                return str(value)
-        return str(self.iri)

@@ -46,10 +46,6 @@ class Catalogue:
         return {"Persons": self.persons, "Networks": self.networks, "Biobanks": self.biobanks,
                 "Collections": self.collections}[name]  # type: ignore[return-value]
 
-    def children(self, collection_id: str) -> list[Collection]:
-        """Published sub-collections of a collection."""
-        return [c for c in self.collections.values() if c.parent_collection == collection_id]
-
 
 def _read(data_dir: Path) -> tuple[dict[str, RawTable], list[str]]:
     notices: list[str] = []
