@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,7 +108,7 @@ def languages() -> dict[str, str]:
     return table
 
 
-def known_codes(scheme: str) -> set[str] | dict:
+def known_codes(scheme: str) -> Mapping[str, object]:
     """The valid codes of a scheme (code lists, `disease`, `country`)."""
     if scheme == "disease":
         return diseases()

@@ -99,7 +99,6 @@ def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
     ])
     res.add(cont_triples)
     res.add(publisher_desc)
-    res.children = [node_catalog]
     return [res, cont]
 
 
@@ -128,7 +127,6 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
-    res.children = list(members)
     return [res, cont]
 
 
@@ -163,7 +161,6 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> 
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
-    res.children = list(datasets)
     res.summary = catalog_core(iri, biobank.name, biobank.description, (publisher, publisher_desc),
                                (contact, contact_desc))
     return [res, cont]
@@ -205,7 +202,6 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
     res.add(cat_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
-    res.children = list(datasets) + list(catalogs)
     res.summary = catalog_core(iri, network.name, network.description, (publisher, publisher_desc),
                                (contact, contact_desc))
     return [res, ds_cont, cat_cont]

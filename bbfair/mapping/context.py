@@ -13,7 +13,7 @@ from .. import vocab
 from ..config import Config
 from ..records import Catalogue
 from .iris import Iris
-from .namespaces import DCAT, DCT, ELI, EU, HDEU, IANA, XSD
+from .namespaces import EU, HDEU, IANA, XSD
 
 #: EHDS, Regulation (EU) 2025/327: the applicable legislation HealthDCAT-AP and Health-RI require
 EHDS = URIRef("http://data.europa.eu/eli/reg/2025/327/oj")
@@ -23,9 +23,6 @@ EINS = HDEU["healthcategories/EINS"]
 HTML_FILE = EU["file-type/HTML"]
 HTML_MEDIA = IANA["text/html"]
 CODING_SYSTEM = {"ICD-10": HDEU["coding-system/ICD-10"], "ORPHA": HDEU["coding-system/ORPHACODE"]}
-
-__all__ = ["DCAT", "DCT", "EHDS", "ELI", "Context"]
-
 
 @dataclass
 class Context:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from .. import vocab
 from ..config import Config
@@ -36,14 +36,6 @@ class Conversion:
 
     def by_kind(self, kind: str) -> list[Resource]:
         return [r for r in self.resources if r.kind == kind]
-
-    def union(self) -> Graph:
-        """All resource graphs in one rdflib graph (for small catalogues and tests)."""
-        graph = Graph()
-        for res in self.resources:
-            for triple in res.graph:
-                graph.add(triple)
-        return graph
 
     def triple_count(self) -> int:
         return sum(len(r.graph) for r in self.resources)

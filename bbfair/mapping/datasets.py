@@ -204,7 +204,6 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     res.add(hdab_desc)
     res.add(contact_desc)
     res.add(dist.graph)  # the distribution's full description travels with the dataset
-    res.children = [dist.iri]
     res.summary = [triple for triple in res.graph if triple[0] != container]
     return res, dist
 

@@ -36,7 +36,6 @@ class Resource:
     parent: URIRef | None = None
     #: table the record came from (for reports)
     table: str | None = None
-    children: list[URIRef] = field(default_factory=list)
     #: what another document embeds when it references this resource with a range-checked predicate
     #: (`dcat:dataset`, `dcat:catalog`, `dct:isPartOf`): enough for the referenced node to satisfy its own
     #: class's shapes inside that document
