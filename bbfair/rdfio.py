@@ -72,7 +72,7 @@ def quads(resources: Iterable) -> Iterable[ox.Quad]:
 
     for res in resources:
         graph = ox.NamedNode(str(res.iri))
-        for s, p, o in res.graph:
+        for s, p, o in res.document():
             yield ox.Quad(conv(s), conv(p), conv(o), graph)
 
 

@@ -129,3 +129,19 @@ def codelist_graph(base: str) -> Graph:
     for path in sorted(vocab_path("codelists").glob("*.ttl")):
         graph.parse(path, format="turtle", publicID=f"{base}/vocab/")
     return graph
+
+
+@lru_cache(maxsize=1)
+def columns() -> dict[tuple[str, str, str], str]:
+    """(table, resource kind or "", property IRI) -> the record column the property is made from
+    (`vocab/columns.csv`), so a validation result on a property can name the column to fix."""
+    from .mapping.namespaces import prefixes  # the mapping's prefix map; imported late to avoid a cycle
+
+    names = prefixes()
+    out: dict[tuple[str, str, str], str] = {}
+    with vocab_path("columns.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            prefix, local = row["property"].split(":", 1)
+            out[(row["table"], row["kind"], names[prefix] + local)] = row["column"]
+    return out

@@ -73,6 +73,7 @@ def biobank_agent(ctx: Context, biobank: Biobank) -> tuple[URIRef, list[Triple]]
         ctx.note("biobank mailbox: its contact person's email")
         ctx.descriptions[iri] = _organisation(iri, biobank.name, identifier, homepage, contact.email,
                                               ctx.country(biobank.country))
+        ctx.described_from[iri] = ("Biobanks", biobank)
     return iri, ctx.descriptions[iri]
 
 
@@ -89,6 +90,7 @@ def network_agent(ctx: Context, network: Network) -> tuple[URIRef, list[Triple]]
         ctx.note("network mailbox and identifier: contact's email and Directory id")
         ctx.descriptions[iri] = _organisation(iri, network.juridical_person or network.name, network.id,
                                               homepage, contact.email)
+        ctx.described_from[iri] = ("Networks", network)
     return iri, ctx.descriptions[iri]
 
 
@@ -114,6 +116,7 @@ def person_contact(ctx: Context, person: Person) -> tuple[URIRef, list[Triple]]:
         if person.orcid:
             triples.append((iri, VCARD.hasUID, URIRef(person.orcid)))
         ctx.descriptions[iri] = triples
+        ctx.described_from[iri] = ("Persons", person)
     return iri, ctx.descriptions[iri]
 
 

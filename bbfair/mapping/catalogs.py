@@ -13,7 +13,7 @@ from ..records import Biobank, Network
 from . import agents
 from .context import DATA_THEME, EHDS, Context, when
 from .namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
-from .resource import Resource, Triple, new_graph
+from .resource import Resource, Triple
 
 #: the FAIR Data Point specification the root conforms to
 FDP_SPEC = URIRef("https://specs.fairdatapoint.org/fdp-specs-v1.2.html")
@@ -32,7 +32,7 @@ def container(ctx: Context, parent: URIRef, members: str, relation: URIRef, titl
         (iri, LDP.hasMemberRelation, relation),
     ]
     triples += [(iri, LDP.contains, child) for child in children]
-    res = Resource(iri, "container", new_graph(), parent=parent)
+    res = Resource(iri, "container", set(), parent=parent)
     res.add(triples)
     return res, triples
 
@@ -80,7 +80,7 @@ def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
     cont, cont_triples = container(ctx, iri, "catalogs", FDP.metadataCatalog,
                                    f"Catalogues of {node.name}", [node_catalog])
     license_ = URIRef(ctx.config.catalog.license)
-    res = Resource(iri, "fdp", new_graph(), node.id)
+    res = Resource(iri, "fdp", set(), node.id)
     res.add([
         (iri, RDF.type, FDP.FAIRDataPoint),
         (iri, RDF.type, FDP.MetadataService),
@@ -110,7 +110,7 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
     publisher, publisher_desc = agents.node_agent(ctx)
     contact, contact_desc = agents.node_contact(ctx)
     cont, cont_triples = container(ctx, iri, "catalogs", DCAT.catalog, f"Catalogues in {node.name}", members)
-    res = Resource(iri, "catalog", new_graph(), node.id, parent=ctx.iris.root())
+    res = Resource(iri, "catalog", set(), node.id, parent=ctx.iris.root())
     res.add(_catalog_common(ctx, iri))
     res.add([
         (iri, DCT.identifier, Literal(node.id)),
@@ -122,8 +122,7 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
         (URIRef(node.homepage), RDF.type, FOAF.Document),
     ])
     res.add((iri, DCAT.catalog, m) for m in members)
-    for member in member_catalogs:
-        res.add(member.summary)
+    res.embeds += member_catalogs
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
@@ -139,7 +138,7 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> 
     contact, contact_desc = agents.person_contact(ctx, ctx.catalogue.persons[biobank.contact])
     cont, cont_triples = container(ctx, iri, "datasets", DCAT.dataset,
                                    f"Collections of {biobank.name}", datasets)
-    res = Resource(iri, "catalog", new_graph(), biobank.id, biobank.source,
+    res = Resource(iri, "catalog", set(), biobank.id, biobank.source,
                    parent=ctx.iris.catalog(ctx.config.node.id), table="Biobanks")
     res.add(_catalog_common(ctx, iri))
     res.add([
@@ -152,12 +151,11 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> 
     ])
     res.add([(iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)), *node_core(ctx)])
     if biobank.acronym:
-        res.graph.add((iri, DCT.alternative, Literal(biobank.acronym)))
+        res.add([(iri, DCT.alternative, Literal(biobank.acronym))])
     if biobank.url:
         res.add([(iri, FOAF.homepage, URIRef(biobank.url)), (URIRef(biobank.url), RDF.type, FOAF.Document)])
     res.add((iri, DCAT.dataset, d) for d in datasets)
-    for member in members:
-        res.add(member.summary)
+    res.embeds += members
     res.add(cont_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
@@ -179,7 +177,7 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
                                     f"Collections in {network.name}", datasets)
     cat_cont, cat_triples = container(ctx, iri, "catalogs", DCAT.catalog,
                                       f"Biobanks in {network.name}", catalogs)
-    res = Resource(iri, "catalog", new_graph(), network.id, network.source,
+    res = Resource(iri, "catalog", set(), network.id, network.source,
                    parent=ctx.iris.catalog(ctx.config.node.id), table="Networks")
     res.add(_catalog_common(ctx, iri))
     res.add([
@@ -191,13 +189,12 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
     ])
     res.add([(iri, DCT.isPartOf, ctx.iris.catalog(ctx.config.node.id)), *node_core(ctx)])
     if network.acronym:
-        res.graph.add((iri, DCT.alternative, Literal(network.acronym)))
+        res.add([(iri, DCT.alternative, Literal(network.acronym))])
     if network.url:
         res.add([(iri, FOAF.homepage, URIRef(network.url)), (URIRef(network.url), RDF.type, FOAF.Document)])
     res.add((iri, DCAT.dataset, d) for d in datasets)
     res.add((iri, DCAT.catalog, c) for c in catalogs)
-    for member in [*member_datasets, *member_catalogs]:
-        res.add(member.summary)
+    res.embeds += [*member_datasets, *member_catalogs]
     res.add(ds_triples)
     res.add(cat_triples)
     res.add(publisher_desc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -35,6 +36,9 @@ class Context:
     derived: Counter[str] = field(default_factory=Counter)
     #: cache: agent/contact IRI -> its description triples (embedded in every document that references it)
     descriptions: dict[URIRef, list] = field(default_factory=dict)
+    #: the record each agent / contact description was made from, so reports can point at its row
+    #: (absent for the node's own agents, which come from bbfair.toml)
+    described_from: dict[URIRef, tuple[str, Any]] = field(default_factory=dict)
 
     @property
     def access_rights(self) -> URIRef:
@@ -77,5 +81,10 @@ def when(value: datetime) -> Literal:
 
 
 def count(value: int) -> Literal:
-    """An xsd:nonNegativeInteger, as HealthDCAT-AP and Health-RI require for counts and ages."""
+    """An xsd:nonNegativeInteger, as HealthDCAT-AP and Health-RI require for counts and ages.
+
+    A negative number is kept as a plain xsd:integer rather than dropped: validation then reports it against
+    the record and column it came from, instead of the value silently vanishing from the catalogue."""
+    if value < 0:
+        return Literal(value)
     return Literal(str(value), datatype=XSD.nonNegativeInteger)

@@ -21,7 +21,7 @@ from . import catalogs, datasets
 from .context import Context
 from .iris import Iris, slug
 from .namespaces import RDF, SKOS
-from .resource import Resource, new_graph
+from .resource import Resource
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Conversion:
         return [r for r in self.resources if r.kind == kind]
 
     def triple_count(self) -> int:
-        return sum(len(r.graph) for r in self.resources)
+        return sum(len(r.document()) for r in self.resources)
 
 
 def _check_slugs(cat: Catalogue) -> None:
@@ -62,11 +62,11 @@ def _vocab_resources(ctx: Context) -> list[Resource]:
     graph = vocab.codelist_graph(ctx.iris.base)
     out = []
     for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
-        res = Resource(URIRef(scheme), "scheme", new_graph())
+        res = Resource(URIRef(scheme), "scheme")
         res.add(graph.triples((scheme, None, None)))
         for concept in graph.subjects(SKOS.inScheme, scheme):
-            res.graph.add((scheme, SKOS.hasTopConcept, concept))
-            c = Resource(URIRef(concept), "concept", new_graph(), parent=URIRef(scheme))
+            res.add([(scheme, SKOS.hasTopConcept, concept)])
+            c = Resource(URIRef(concept), "concept", set(), parent=URIRef(scheme))
             c.add(graph.triples((concept, None, None)))
             c.add(graph.triples((scheme, None, None)))
             out.append(c)
@@ -123,7 +123,8 @@ def _agent_resources(ctx: Context) -> list[Resource]:
     out = []
     for iri, triples in ctx.descriptions.items():
         kind = "agent" if str(iri).startswith(f"{ctx.iris.base}/agent/") else "contact"
-        res = Resource(iri, kind, new_graph())
-        res.add(triples)
+        table, record = ctx.described_from.get(iri, (None, None))
+        res = Resource(iri, kind, set(triples), table=table, record_id=record.id if record else None,
+                       source=record.source if record else None)
         out.append(res)
     return out

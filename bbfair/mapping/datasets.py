@@ -18,7 +18,7 @@ from ..records import Collection
 from . import agents
 from .context import CODING_SYSTEM, EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
 from .namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
-from .resource import Resource, Triple, new_graph
+from .resource import Resource, Triple
 
 #: days per age unit, to turn MIABIS ages into the whole years HealthDCAT-AP wants
 _DAYS = {"YEAR": 365.25, "MONTH": 365.25 / 12, "WEEK": 7.0, "DAY": 1.0}
@@ -92,7 +92,7 @@ def distribution(ctx: Context, coll: Collection, dataset: URIRef) -> Resource:
         url = ctx.directory_page("collection", coll.id)
         ctx.note("distribution accessURL: the collection's Directory page (no access_uri)")
     license_, policy = URIRef(access.license), URIRef(access.policy)
-    res = Resource(iri, "distribution", new_graph(), coll.id, coll.source, parent=dataset, table="Collections")
+    res = Resource(iri, "distribution", set(), coll.id, coll.source, parent=dataset, table="Collections")
     triples: list[Triple] = [
         (iri, RDF.type, DCAT.Distribution),
         (iri, DCT.title, Literal(f"Access to {coll.name}", lang="en")),
@@ -119,7 +119,7 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     biobank = ctx.catalogue.biobanks[coll.biobank]
     catalog = ctx.iris.catalog(biobank.id)
     dist = distribution(ctx, coll, iri)
-    res = Resource(iri, "dataset", new_graph(), coll.id, coll.source, parent=catalog, table="Collections")
+    res = Resource(iri, "dataset", set(), coll.id, coll.source, parent=catalog, table="Collections")
     publisher, publisher_desc = agents.biobank_agent(ctx, biobank)
     hdab, hdab_desc = agents.hdab_agent(ctx)
     contact, contact_desc = agents.person_contact(ctx, ctx.catalogue.persons[coll.contact])
@@ -154,14 +154,14 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     if coll.url:
         t += [(iri, DCAT.landingPage, URIRef(coll.url)), (URIRef(coll.url), RDF.type, FOAF.Document)]
     t += [(iri, DCAT.keyword, Literal(word, lang=en)) for word in _keywords(ctx, coll)]
-    if coll.number_of_donors is not None and coll.number_of_donors >= 0:
+    if coll.number_of_donors is not None:
         t.append((iri, HEALTH.numberOfUniqueIndividuals, count(coll.number_of_donors)))
-    if coll.size is not None and coll.size >= 0:
+    if coll.size is not None:
         t.append((iri, HEALTH.numberOfRecords, count(coll.size)))
-    if coll.age_low is not None and coll.age_low >= 0:
+    if coll.age_low is not None:
         t.append((iri, HEALTH.minTypicalAge, count(years(coll.age_low, coll.age_unit, upper=False))))
         t.append((iri, BBFAIR.ageLow, Literal(coll.age_low)))
-    if coll.age_high is not None and coll.age_high >= 0:
+    if coll.age_high is not None:
         t.append((iri, HEALTH.maxTypicalAge, count(years(coll.age_high, coll.age_unit, upper=True))))
         t.append((iri, BBFAIR.ageHigh, Literal(coll.age_high)))
     if coll.age_unit:
@@ -203,8 +203,8 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     res.add(publisher_desc)
     res.add(hdab_desc)
     res.add(contact_desc)
-    res.add(dist.graph)  # the distribution's full description travels with the dataset
-    res.summary = [triple for triple in res.graph if triple[0] != container]
+    res.add(dist.triples)  # the distribution's full description travels with the dataset
+    res.summary = [triple for triple in res.triples if triple[0] != container]
     return res, dist
 
 

@@ -40,6 +40,12 @@ class Catalogue:
     #: notes for the summary: ignored columns, withdrawn records, unmapped tables
     notices: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    #: what is wrong with the input (only kept when loading leniently; strict loading raises instead)
+    problems: list[Problem] = field(default_factory=list)
+    #: records left out because a record they need (their biobank, contact, parent) has problems
+    skipped: list[str] = field(default_factory=list)
+    #: rows read, published or not (what a validation report says it checked)
+    rows_read: int = 0
 
     def table(self, name: str) -> dict[str, Record]:
         """The records of a Directory table by name."""
@@ -47,7 +53,9 @@ class Catalogue:
                 "Collections": self.collections}[name]  # type: ignore[return-value]
 
 
-def _read(data_dir: Path) -> tuple[dict[str, RawTable], list[str]]:
+def _read(data_dir: Path, lenient: bool) -> tuple[dict[str, RawTable], list[str], list[Problem]]:
+    """The raw tables. Leniently, a table that cannot be parsed (a broken CSV row) is reported and left out;
+    without Biobanks, Collections and Persons there is nothing to check, so that always raises."""
     notices: list[str] = []
     csvs = {p.stem: p for p in data_dir.glob("*.csv")}
     docs = sorted(p for p in data_dir.iterdir() if p.suffix in SUFFIXES and p.is_file())
@@ -63,13 +71,14 @@ def _read(data_dir: Path) -> tuple[dict[str, RawTable], list[str]]:
         if len(docs) > 1:
             raise InputError([Problem(f"several record documents found ({', '.join(d.name for d in docs)}): "
                                       "keep exactly one", file=str(data_dir))])
-        return read_document(docs[0]), notices
+        return read_document(docs[0]), notices, []
     tables: dict[str, RawTable] = {}
+    missing: list[Problem] = []
     problems: list[Problem] = []
     for name in REQUIRED_TABLES:
         if name not in csvs:
-            problems.append(Problem(f"{name}.csv is missing (the Directory export has one file per table)",
-                                    file=str(data_dir / f"{name}.csv")))
+            missing.append(Problem(f"{name}.csv is missing (the Directory export has one file per table)",
+                                   file=str(data_dir / f"{name}.csv")))
     for name, path in sorted(csvs.items()):
         if name not in TABLES and name not in AUXILIARY_TABLES:
             notices.append(f"{path.name}: not a Directory table bbfair reads; ignored")
@@ -78,9 +87,9 @@ def _read(data_dir: Path) -> tuple[dict[str, RawTable], list[str]]:
             tables[name] = read_table(path, name)
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return tables, notices
+    if missing or (problems and not lenient):
+        raise InputError(missing + problems)
+    return tables, notices, problems
 
 
 def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> list[Record]:
@@ -128,19 +137,23 @@ def _check_codes(record: Record, problems: list[Problem]) -> None:
                     file=record.source.file, line=record.source.line, record=record.id, column=column))
 
 
-def load_records(data_dir: Path) -> Catalogue:
-    """Read, type and check every record in `data_dir`; raise InputError listing all problems."""
+def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
+    """Read, type and check every record in `data_dir`.
+
+    Strict (converting): raise InputError listing every problem. Lenient (validating): keep the problems in
+    `Catalogue.problems`, leave the records they concern out, and skip the records that need one of those, so
+    the rest can still be converted and checked in the same run. Unreadable input raises either way."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError([Problem("not a directory: pass the folder holding bbfair.toml and the records",
                                   file=str(data_dir))])
-    tables, notices = _read(data_dir)
+    tables, notices, problems = _read(data_dir, lenient)
     cat = Catalogue(notices=notices)
-    problems: list[Problem] = []
     for name, model in TABLES.items():
         table = tables.get(name)
         if table is None:
             continue
+        cat.rows_read += len(table.rows)
         ignored = [c for c in table.columns if c not in model.model_fields and c != "source"]
         if ignored:
             cat.notices.append(f"{Path(table.file).name}: columns not mapped, ignored: {', '.join(ignored)}")
@@ -157,10 +170,42 @@ def load_records(data_dir: Path) -> Catalogue:
         if name in tables:
             cat.notices.append(f"{Path(tables[name].file).name}: read and checked, not published by bbfair")
     _check_references(cat, tables, problems)
-    if problems:
+    if problems and not lenient:
         raise InputError(problems)
+    if problems:
+        _leave_out(cat, problems)
     _drop_withdrawn(cat)
     return cat
+
+
+def _leave_out(cat: Catalogue, problems: list[Problem]) -> None:
+    """Drop the records that have problems, then those that need a dropped record (lenient loading)."""
+    cat.problems = problems
+    bad = {p.record for p in problems if p.record}
+    for name in TABLES:
+        table = cat.table(name)
+        for rid in bad & table.keys():
+            del table[rid]
+    changed = True
+    while changed:
+        changed = False
+        for name in TABLES:
+            table = cat.table(name)
+            for rid, record in list(table.items()):
+                if any(_dangling(cat, record, column, target) for column, target in record.references.items()):
+                    del table[rid]
+                    cat.skipped.append(rid)
+                    changed = True
+    if cat.skipped:
+        cat.notices.append(f"not checked, because a record they need has problems: {len(cat.skipped)} "
+                           f"record(s) ({', '.join(cat.skipped[:5])}{' …' if len(cat.skipped) > 5 else ''})")
+
+
+def _dangling(cat: Catalogue, record: Record, column: str, target: str) -> bool:
+    """A single-valued reference (biobank, contact, parent) to a record that is not there. Lists (networks)
+    only lose the missing member: the mapping skips networks it does not know."""
+    value = getattr(record, column)
+    return isinstance(value, str) and bool(value) and value not in cat.table(target)
 
 
 def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: list[Problem]) -> None:

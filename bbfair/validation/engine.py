@@ -1,0 +1,308 @@
+"""Run SHACL over a conversion fast: batches of resource documents, several processes, unchanged ones skipped.
+
+pyshacl has a fixed cost per call and is linear in the focus nodes it checks, so:
+- documents are validated in batches (the union of a few hundred documents, plus the vocabulary background)
+  in one pyshacl call with every selected profile at once;
+- a batch holds whole families (a biobank catalogue, its datasets, their distributions and containers): a
+  catalogue document embeds its datasets' descriptions, so validating it beside them costs nothing extra,
+  while the same catalogue in another batch would re-check every one of its datasets;
+- batches run in forked worker processes that inherit the parsed shapes and the converted documents (nothing
+  is serialised on the way in; only the few results come back), largest batch first;
+- a document whose content hash is in the cache is not validated again: its earlier results are reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pyshacl import validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from ..mapping.resource import Resource, Triple
+from .profiles import ShapeSet
+
+#: target size of one batch, in triples (about a hundred collections with their distributions)
+BATCH_TRIPLES = 20_000
+
+
+@dataclass(frozen=True)
+class Result:
+    """One top-level SHACL result, as N-Triples-style strings: cheap to send between processes and to cache."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    severity: str  # Violation | Warning | Info
+    message: str
+    shape: str | None
+
+    def as_list(self) -> list[str | None]:
+        return [self.focus, self.path, self.value, self.severity, self.message, self.shape]
+
+
+@dataclass
+class _Job:
+    """What a worker needs; set before forking so workers inherit it instead of receiving it."""
+
+    resources: Sequence[Resource]
+    shapes: Graph
+    background: list[Triple]
+
+
+_JOB: _Job | None = None
+
+
+# --- content hashes -------------------------------------------------------------------------------------------
+
+def _term_key(term: Node) -> str:
+    if type(term) is Literal:
+        return f"L{term}\x1f{term.datatype or ''}\x1f{term.language or ''}"
+    return ("B" if isinstance(term, BNode) else "U") + str(term)
+
+
+def own_hash(triples: Iterable[Triple]) -> str:
+    """Hash of a set of triples, independent of their order."""
+    lines = sorted(f"{_term_key(s)}\x1e{_term_key(p)}\x1e{_term_key(o)}" for s, p, o in triples)
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+
+
+def _own_hashes(indices: list[int]) -> list[tuple[int, str]]:
+    assert _JOB is not None
+    return [(i, own_hash(_JOB.resources[i].triples)) for i in indices]
+
+
+def content_hashes(resources: Sequence[Resource], pool=None) -> list[str]:
+    """Each document's content hash: its own triples, then (Merkle-style) the hashes of the documents whose
+    summaries it embeds, so a catalogue's hash changes when one of its datasets does."""
+    chunks = _chunks(range(len(resources)), max(1, len(resources) // 16))
+    own: dict[int, str] = {}
+    if pool is not None:  # workers hash the resources they inherited
+        parts: Iterable[list[tuple[int, str]]] = pool.imap_unordered(_own_hashes, chunks)
+    else:
+        parts = ([(i, own_hash(resources[i].triples)) for i in chunk] for chunk in chunks)
+    for part in parts:
+        own.update(part)
+    index = {id(r): i for i, r in enumerate(resources)}
+    done: dict[int, str] = {}
+
+    def full(i: int) -> str:
+        if i not in done:
+            res = resources[i]
+            if not res.embeds:
+                done[i] = own[i]
+            else:
+                parts = [own[i], *sorted(full(index[id(e)]) if id(e) in index else own_hash(e.summary)
+                                         for e in res.embeds)]
+                done[i] = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+        return done[i]
+
+    return [full(i) for i in range(len(resources))]
+
+
+def _chunks(items: Iterable[int], size: int) -> list[list[int]]:
+    out: list[list[int]] = [[]]
+    for item in items:
+        if len(out[-1]) >= size:
+            out.append([])
+        out[-1].append(item)
+    return [c for c in out if c]
+
+
+# --- batches --------------------------------------------------------------------------------------------------
+
+def _family(res: Resource, by_iri: dict[URIRef, Resource]) -> URIRef:
+    """The catalogue a document belongs with: a dataset's biobank catalogue, a distribution's dataset's, a
+    container's parent's; a catalogue is its own family."""
+    seen = 0
+    while res.kind not in ("catalog", "fdp") and res.parent is not None and res.parent in by_iri and seen < 8:
+        res = by_iri[res.parent]
+        seen += 1
+    return res.iri
+
+
+def batches(resources: Sequence[Resource], todo: Iterable[int], target: int = BATCH_TRIPLES) -> list[list[int]]:
+    """Group the documents to validate into batches of whole families, largest first."""
+    by_iri = {r.iri: r for r in resources}
+    families: dict[URIRef, list[int]] = defaultdict(list)
+    for i in todo:
+        families[_family(resources[i], by_iri)].append(i)
+    out: list[list[int]] = []
+    size = 0
+    current: list[int] = []
+    for members in families.values():
+        weight = sum(len(resources[i].triples) for i in members)
+        if current and size + weight > target:
+            out.append(current)
+            current, size = [], 0
+        current += members
+        size += weight
+    if current:
+        out.append(current)
+    out.sort(key=lambda b: -sum(len(resources[i].triples) for i in b))
+    return out
+
+
+# --- validation -----------------------------------------------------------------------------------------------
+
+def _n3(node: Node | None) -> str | None:
+    return None if node is None else node.n3()
+
+
+def _path(report: Graph, path: Node | None) -> str | None:
+    if isinstance(path, BNode):
+        inverse = report.value(path, SH.inversePath)
+        return f"^{inverse.n3()}" if inverse is not None else None
+    return _n3(path)
+
+
+def results_of(report: Graph) -> list[Result]:
+    """The top-level results of a pyshacl report (nested `sh:detail` results are pyshacl's own explanation of a
+    failed `sh:node`, not separate findings)."""
+    out = []
+    for result in report.objects(None, SH.result):
+        severity = report.value(result, SH.resultSeverity)
+        message = report.value(result, SH.resultMessage)
+        out.append(Result(
+            focus=_n3(report.value(result, SH.focusNode)) or "",
+            path=_path(report, report.value(result, SH.resultPath)),
+            value=_n3(report.value(result, SH.value)),
+            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+            message=str(message) if message is not None else "",
+            shape=_n3(report.value(result, SH.sourceShape)),
+        ))
+    return out
+
+
+class _ParameterList(list):
+    """pyshacl's list of constraint parameters with a set's membership test. pyshacl asks `p in parameters` for
+    every predicate of every shape each time it evaluates a shape (nested `sh:node` shapes once per value node):
+    with a list that is ~40 rdflib `__eq__` calls a time, about a third of a whole validation run."""
+
+    def __init__(self, items: Iterable[Node]) -> None:
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+    def copy(self) -> list:  # type: ignore[override]  # pyshacl appends to the copy (SHACL-AF, SHACL-JS)
+        return list(self)
+
+
+def speed_up_pyshacl() -> None:
+    """Give pyshacl's shape module the fast parameter list (same members, same map: results do not change).
+    Idempotent; a pyshacl without that module attribute is left as it is."""
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    current = getattr(shape, "CONSTRAINT_PARAMS", None)
+    if current is None or not isinstance(current[0], _ParameterList):
+        shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+
+
+def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph,
+              background: Iterable[Triple]) -> list[Result]:
+    """One pyshacl call over the union of `documents` and the background. Core SHACL only (no inference, no
+    SHACL-AF: advanced mode would make pyshacl copy the data graph on every call), in place, no imports."""
+    speed_up_pyshacl()
+    union: set[Triple] = set(background)
+    for doc in documents:
+        union.update(doc)
+    data = Graph()  # pyshacl wraps it as a Dataset, which needs the context-aware default store
+    add = data.add
+    for triple in union:
+        add(triple)
+    _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
+                                    allow_warnings=True, allow_infos=True, do_owl_imports=False)
+    return results_of(report)
+
+
+def _validate_indices(indices: list[int]) -> tuple[list[int], list[Result]]:
+    assert _JOB is not None
+    docs = [_JOB.resources[i].document() for i in indices]
+    return indices, run_batch(docs, _JOB.shapes, _JOB.background)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class Outcome:
+    """Results per document index, the content hashes, and how many documents pyshacl actually saw."""
+
+    results: dict[int, list[Result]]
+    hashes: list[str]
+    validated: int
+    batches: int
+
+
+def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, background: list[Triple],
+                       cached: dict[str, list[Result]] | None = None, workers: int | None = None) -> Outcome:
+    """Validate every document not in `cached` (by content hash); results are attributed to the document
+    that owns each focus node (see `owner`)."""
+    global _JOB
+    cached = cached or {}
+    workers = workers or default_workers()
+    _JOB = _Job(resources, shapes.graph, background)
+    fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    pool = multiprocessing.get_context("fork").Pool(workers) if fork else None
+    try:
+        hashes = content_hashes(resources, pool)
+        todo = [i for i, h in enumerate(hashes) if h not in cached]
+        plan = batches(resources, todo)
+        results: dict[int, list[Result]] = {i: list(cached[h]) for i, h in enumerate(hashes) if h in cached}
+        for i in todo:
+            results[i] = []
+        owners = Owners(resources)
+        outputs = pool.imap_unordered(_validate_indices, plan) if pool and len(plan) > 1 \
+            else map(_validate_indices, plan)
+        seen: set[tuple[int, Result]] = set()
+        for indices, found in outputs:
+            for result in found:
+                owner = owners.owner(result.focus, indices)
+                key = (owner, result)
+                if owner is None or key in seen:
+                    continue
+                seen.add(key)
+                results.setdefault(owner, []).append(result)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+        _JOB = None
+    for i, found in results.items():
+        # a result found again in another batch (a shared agent embedded in many documents) counts once
+        results[i] = list(dict.fromkeys(found))
+    return Outcome(results, hashes, len(todo), len(plan))
+
+
+class Owners:
+    """Which document a focus node belongs to: the document with that IRI, else the document of the IRI before
+    its `#` (`…/dataset/x#provenance`), else the first document of the batch that describes it. Nodes only
+    the vocabulary background describes belong to no document and are not reported."""
+
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        self.resources = resources
+        self.by_iri = {r.iri.n3(): i for i, r in enumerate(resources)}
+
+    def owner(self, focus: str, batch: Sequence[int]) -> int | None:
+        found = self.by_iri.get(focus)
+        if found is None and "#" in focus:
+            found = self.by_iri.get(focus.split("#", 1)[0] + ">")
+        if found is None:
+            for i in batch:
+                if any(s.n3() == focus for s, _, _ in self.resources[i].triples):
+                    return i
+        return found
