@@ -13,7 +13,10 @@ from rich.table import Table
 from . import __version__
 from .errors import InputError
 from .mapping import Conversion
-from .pipeline import convert_to_file
+from .pipeline import convert_to_file, validate_directory
+from .validation import cache as validation_cache
+from .validation.profiles import PROFILES
+from .validation.report import summary, to_json, to_text, to_turtle
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish a biobank catalogue as FAIR linked data (DCAT-AP 3, HealthDCAT-AP, Health-RI).")
@@ -66,6 +69,51 @@ def convert(
     except InputError as exc:
         raise _fail(exc, 2) from None
     print_summary(conv, time.perf_counter() - start, output)
+
+
+def _profiles(values: list[str] | None) -> list[str]:
+    """`--profile a --profile b` or `--profile a,b`; `none` for no shipped profile (only `--shapes` files)."""
+    if not values:
+        return list(PROFILES)
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return [] if names == ["none"] else names
+
+
+@app.command()
+def validate(
+    data_dir: DataDir,
+    profile: Annotated[list[str] | None, typer.Option(
+        "--profile", help=f"profile to check (repeatable or comma-separated; default: {', '.join(PROFILES)}; "
+                          "'none' for only --shapes files)")] = None,
+    shapes: Annotated[list[Path] | None, typer.Option(
+        "--shapes", help="an extra SHACL shapes file (Turtle or RDF/XML), repeatable; official files welcome")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text|json|turtle")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write the report here, not stdout")] = None,
+    base_iri: BaseIri = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes (default: one per core)")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="validate every document, even unchanged ones")]
+    = False,
+) -> None:
+    """Check the records in DATA_DIR and their converted documents against the SHACL profiles.
+
+    Exit 0 when everything conforms (warnings are shown, not fatal), 1 on violations, 2 when the input cannot
+    be read at all."""
+    renderers = {"text": to_text, "json": to_json, "turtle": to_turtle}
+    if fmt not in renderers:
+        console.print(f"[bold red]error[/]: --format must be one of {', '.join(renderers)}, not {fmt!r}")
+        raise typer.Exit(2)
+    try:
+        report = validate_directory(data_dir, _profiles(profile), shapes or [], base_iri,
+                                    None if no_cache else validation_cache.default_dir(), workers)
+    except InputError as exc:
+        raise _fail(exc, 2) from None
+    text = renderers[fmt](report)
+    if output:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        console.print(summary(report), markup=False, highlight=False, soft_wrap=True)
+    else:
+        typer.echo(text)
+    raise typer.Exit(0 if report.conforms else 1)
 
 
 @app.command()

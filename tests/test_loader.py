@@ -42,7 +42,7 @@ def planted(data_dir: Path, table: str, column: str, value: str) -> tuple[InputE
     ("Collections", "materials", "DNA,BLOOD_PUDDING", "unknown code 'BLOOD_PUDDING'"),
     ("Collections", "size", "12a", "expected a whole number"),
     ("Collections", "number_of_donors", "lots", "expected a whole number"),
-    ("Collections", "diagnosis_available", "ORPHA:XYZ", "unknown code 'ORPHA:XYZ'"),
+    ("Collections", "diagnosis_available", "ORPHA:XYZ", "malformed disease code 'ORPHA:XYZ'"),
     ("Collections", "biobank", "bbmri-eric:ID:BE_nope", "not an id in Biobanks"),
     ("Collections", "contact", "bbmri-eric:contactID:BE_nobody", "not an id in Persons"),
     ("Collections", "name", "", "name is required"),

@@ -130,11 +130,13 @@ def _check_codes(record: Record, problems: list[Problem]) -> None:
         known = vocab.known_codes(scheme)
         for code in values:
             if code not in known:
-                problems.append(Problem(
-                    f"unknown code {code!r}: not in the Directory's {scheme} code list"
-                    + (" (ORPHA codes look like ORPHA:558, ICD-10 codes like urn:miriam:icd:C18)"
-                       if scheme == "disease" else ""),
-                    file=record.source.file, line=record.source.line, record=record.id, column=column))
+                if scheme == "disease" and not (vocab.ORPHA_CODE.match(code) or vocab.ICD10_CODE.match(code)):
+                    what = (f"malformed disease code {code!r}: ORPHA codes look like ORPHA:558, ICD-10 codes "
+                            "like urn:miriam:icd:C18 or urn:miriam:icd:C50.9")
+                else:
+                    what = f"unknown code {code!r}: not in the Directory's {scheme} code list"
+                problems.append(Problem(what, file=record.source.file, line=record.source.line, record=record.id,
+                                        column=column))
 
 
 def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:

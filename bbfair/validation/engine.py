@@ -26,6 +26,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ..mapping.resource import Resource, Triple
+from .fastcheck import FastChecker, Index
 from .profiles import ShapeSet
 
 #: target size of one batch, in triples (about a hundred collections with their distributions)
@@ -54,6 +55,7 @@ class _Job:
     resources: Sequence[Resource]
     shapes: Graph
     background: list[Triple]
+    checker: FastChecker | None = None
 
 
 _JOB: _Job | None = None
@@ -207,27 +209,44 @@ def speed_up_pyshacl() -> None:
         shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 
 
+def _pyshacl(data: Graph, shapes: Graph, **options: object) -> list[Result]:
+    """pyshacl with SHACL Core only (no inference, no SHACL-AF: advanced mode would make it copy the data graph
+    on every call), in place, warnings and infos allowed, no owl:imports."""
+    _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
+                                    allow_warnings=True, allow_infos=True, do_owl_imports=False, **options)
+    return results_of(report)
+
+
 def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph,
-              background: Iterable[Triple]) -> list[Result]:
-    """One pyshacl call over the union of `documents` and the background. Core SHACL only (no inference, no
-    SHACL-AF: advanced mode would make pyshacl copy the data graph on every call), in place, no imports."""
+              background: Iterable[Triple], checker: FastChecker | None = None) -> list[Result]:
+    """Validate the union of `documents` and the background. With a complete fast checker, pyshacl only sees
+    the (shape, focus nodes) pairs the checker found failing; otherwise it checks everything."""
     speed_up_pyshacl()
     union: set[Triple] = set(background)
     for doc in documents:
         union.update(doc)
+    failing = None
+    if checker is not None and checker.complete:
+        failing = checker.failures(Index(union))
+        if not failing:
+            return []
     data = Graph()  # pyshacl wraps it as a Dataset, which needs the context-aware default store
     add = data.add
     for triple in union:
         add(triple)
-    _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
-                                    allow_warnings=True, allow_infos=True, do_owl_imports=False)
-    return results_of(report)
+    if failing is None:
+        return _pyshacl(data, shapes)
+    assert checker is not None
+    foci = list(dict.fromkeys(f for nodes in failing.values() for f in nodes))
+    if all(isinstance(f, URIRef) for f in foci):  # pyshacl's focus filter keeps IRIs only
+        return _pyshacl(data, checker.subgraph(failing), focus_nodes=foci)
+    return _pyshacl(data, checker.subgraph(failing))
 
 
 def _validate_indices(indices: list[int]) -> tuple[list[int], list[Result]]:
     assert _JOB is not None
     docs = [_JOB.resources[i].document() for i in indices]
-    return indices, run_batch(docs, _JOB.shapes, _JOB.background)
+    return indices, run_batch(docs, _JOB.shapes, _JOB.background, _JOB.checker)
 
 
 def default_workers() -> int:
@@ -249,13 +268,15 @@ class Outcome:
 
 
 def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, background: list[Triple],
-                       cached: dict[str, list[Result]] | None = None, workers: int | None = None) -> Outcome:
+                       cached: dict[str, list[Result]] | None = None, workers: int | None = None,
+                       fast: bool = True) -> Outcome:
     """Validate every document not in `cached` (by content hash); results are attributed to the document
-    that owns each focus node (see `owner`)."""
+    that owns each focus node (see `Owners`). `fast=False` skips the fast pre-check (pyshacl sees everything:
+    the reference the tests compare with)."""
     global _JOB
     cached = cached or {}
     workers = workers or default_workers()
-    _JOB = _Job(resources, shapes.graph, background)
+    _JOB = _Job(resources, shapes.graph, background, shapes.checker() if fast else None)
     fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     pool = multiprocessing.get_context("fork").Pool(workers) if fork else None
     try:

@@ -20,6 +20,7 @@ from rdflib.term import Node
 from .. import __version__
 from ..errors import ConfigError, Problem
 from ..resources import shapes_path
+from .fastcheck import FastChecker
 from .shapes import load_shapes
 
 #: the profiles `bbfair validate` runs unless told otherwise, in the order reports list them
@@ -50,6 +51,13 @@ class ShapeSet:
     #: changes whenever a shapes file, the profile selection or bbfair changes: part of the validation cache key
     digest: str
     _labels: dict[Node, str | None] = field(default_factory=dict)
+    _checker: FastChecker | None = None
+
+    def checker(self) -> FastChecker:
+        """The shapes compiled for the fast pre-check (once per run, before the workers fork)."""
+        if self._checker is None:
+            self._checker = FastChecker(self.graph)
+        return self._checker
 
     def shape_name(self, shape: Node) -> str | None:
         """The shape's `sh:name`, if it has one (ours always do)."""
@@ -67,7 +75,7 @@ def load_profiles(names: Sequence[str] = PROFILES, extra: Sequence[Path] = ()) -
         if not path.is_file():
             raise ConfigError([Problem("shapes file not found", file=str(path), column="--shapes")])
         sources.append((path.stem, path))
-    merged = Graph()
+    merged = Graph(store="SimpleMemory")  # pyshacl reads shapes millions of times: the context-free store
     profile_of: dict[Node, str] = {}
     digest = hashlib.blake2b(__version__.encode(), digest_size=16)
     for name, path in sources:

@@ -1,0 +1,414 @@
+"""A fast pass/fail pre-check of SHACL Core shapes, so pyshacl only runs where something fails.
+
+pyshacl evaluates every (focus node, shape) pair through rdflib graph queries: on the five default profiles
+that is ~170 shape evaluations and ~15 ms per collection, far too slow for 10k collections. This module
+compiles the shapes once into Python closures over a plain dict index of a batch's triples and answers one
+question per targeted shape and focus node: does it conform (no result of any severity)? Only the pairs that
+do not are handed to pyshacl (`use_shapes` + `focus_nodes`), which remains the one producer of every reported
+result, so messages, paths and values are exactly pyshacl's.
+
+The check is written to err towards "fails": a pair it cannot decide (an incomparable value, a recursion limit)
+fails and pyshacl decides. A shapes file using anything outside the supported SHACL Core subset (SPARQL
+constraints, SHACL-AF, blank-node targeted shapes) makes `FastChecker.complete` false, and the engine then
+runs pyshacl on every batch as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+Check = Callable[["Index", Node, list[Node], int], bool]
+Path = Callable[["Index", list[Node]], list[Node]]
+MAX_DEPTH = 24
+
+#: predicates of a shape that do not constrain anything
+_ANNOTATIONS = {SH.name, SH.description, SH.message, SH.severity, SH.order, SH.group, SH.defaultValue,
+                SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path,
+                SH.deactivated, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.flags, SH.ignoredProperties}
+
+
+class Unsupported(Exception):
+    """A construct the fast check does not implement: pyshacl must do all the work."""
+
+
+class Index:
+    """A batch's triples as dicts: subject → predicate → objects, and the reverse."""
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        spo: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        ops: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in triples:
+            spo[s][p].append(o)
+            ops[o][p].append(s)
+        self.spo, self.ops = spo, ops
+        self.subclasses: dict[Node, set[Node]] = defaultdict(set)
+        for sub, by_p in list(spo.items()):
+            for sup in by_p.get(RDFS.subClassOf, ()):
+                self.subclasses[sup].add(sub)
+
+    def objects(self, s: Node, p: Node) -> list[Node]:
+        by_p = self.spo.get(s)
+        return by_p.get(p, []) if by_p else []
+
+    def subjects(self, p: Node, o: Node) -> list[Node]:
+        by_p = self.ops.get(o)
+        return by_p.get(p, []) if by_p else []
+
+    def classes_below(self, cls: Node) -> set[Node]:
+        """`cls` and its subclasses in the data (pyshacl follows rdfs:subClassOf in the data graph)."""
+        out, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in out:
+                    out.add(sub)
+                    todo.append(sub)
+        return out
+
+    def is_instance(self, node: Node, cls: Node) -> bool:
+        types = self.objects(node, RDF.type)
+        if not types:
+            return False
+        if cls in types:
+            return True
+        return bool(self.classes_below(cls).intersection(types))
+
+
+@dataclass
+class Shape:
+    """A compiled shape: its path (None for a node shape), its checks and its property shapes."""
+
+    node: Node
+    path: Path | None
+    #: the predicate, when the path is a single one (what sh:closed allows)
+    predicate: Node | None = None
+    checks: list[Check] = field(default_factory=list)
+    properties: list[Shape] = field(default_factory=list)
+    deactivated: bool = False
+
+    def values(self, index: Index, focus: Node) -> list[Node]:
+        return [focus] if self.path is None else self.path(index, [focus])
+
+    def conforms(self, index: Index, focus: Node, depth: int = 0) -> bool:
+        if self.deactivated:
+            return True
+        if depth > MAX_DEPTH:
+            return False
+        values = self.values(index, focus)
+        for check in self.checks:
+            if not check(index, focus, values, depth):
+                return False
+        return all(prop.conforms(index, focus, depth + 1) for prop in self.properties)
+
+
+class FastChecker:
+    """The targeted shapes of a shapes graph, compiled; `failures(index)` gives the pairs pyshacl must see."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.graph = shapes
+        self.compiled: dict[Node, Shape] = {}
+        self.targets: list[tuple[Shape, list[tuple[str, Node]]]] = []
+        self.complete = True
+        try:
+            for node in self._targeted():
+                if isinstance(node, BNode):
+                    raise Unsupported("a targeted shape without an IRI")
+                kinds = [(kind, value) for kind in ("targetClass", "targetNode", "targetSubjectsOf",
+                                                    "targetObjectsOf") for value in shapes.objects(node, SH[kind])]
+                self.targets.append((self.shape(node), kinds))
+        except Unsupported:
+            self.complete = False
+            self.targets = []
+
+    def _targeted(self) -> list[Node]:
+        g = self.graph
+        found: dict[Node, None] = {}
+        for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+            for s in g.subjects(pred, None):
+                found[s] = None
+        for kind in (SH.NodeShape, SH.PropertyShape):
+            for s in g.subjects(RDF.type, kind):
+                if (s, RDF.type, RDFS.Class) in g:
+                    raise Unsupported("implicit class target")
+        if any(True for _ in g.subjects(SH.target, None)):
+            raise Unsupported("SHACL-AF target")
+        return list(found)
+
+    def failures(self, index: Index) -> dict[Node, list[Node]]:
+        """Targeted shape → the focus nodes that do not conform to it."""
+        out: dict[Node, list[Node]] = {}
+        for shape, kinds in self.targets:
+            if shape.deactivated:
+                continue
+            foci: dict[Node, None] = {}
+            for kind, value in kinds:
+                if kind == "targetNode":
+                    foci[value] = None
+                elif kind == "targetClass":
+                    for cls in index.classes_below(value):
+                        foci.update(dict.fromkeys(index.subjects(RDF.type, cls)))
+                elif kind == "targetSubjectsOf":
+                    foci.update(dict.fromkeys(s for s, by_p in index.spo.items() if value in by_p))
+                else:
+                    foci.update(dict.fromkeys(o for s, by_p in index.spo.items() for o in by_p.get(value, ())))
+            bad = [f for f in foci if not shape.conforms(index, f)]
+            if bad:
+                out[shape.node] = bad
+        return out
+
+    def subgraph(self, shapes: Iterable[Node]) -> Graph:
+        """The given shapes and everything they reach (property shapes, lists, nested shapes) as a shapes graph
+        of their own: pyshacl's `use_shapes` skips IRI-named property shapes, so the failing shapes are handed
+        to pyshacl this way instead."""
+        g = self.graph
+        out = Graph(store="SimpleMemory")
+        seen: set[Node] = set()
+        todo = list(shapes)
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for triple in g.triples((node, None, None)):
+                out.add(triple)
+                obj = triple[2]
+                if not isinstance(obj, Literal) and obj not in seen and triple[1] != RDF.type:
+                    todo.append(obj)
+        return out
+
+    # --- compiling ---------------------------------------------------------------------------------------------
+
+    def shape(self, node: Node) -> Shape:
+        if node in self.compiled:
+            return self.compiled[node]
+        g = self.graph
+        path_node = g.value(node, SH.path)
+        shape = Shape(node, self._path(path_node) if path_node is not None else None,
+                      path_node if isinstance(path_node, URIRef) else None)
+        self.compiled[node] = shape  # before compiling the parts: shapes may refer to themselves
+        shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
+        for prop in g.objects(node, SH.property):
+            shape.properties.append(self.shape(prop))
+        for pred, obj in g.predicate_objects(node):
+            if pred in _ANNOTATIONS or pred not in _parameters():
+                continue  # pyshacl ignores what is not a constraint parameter (DCAT-AP has a stray sh:shape)
+            shape.checks.append(self._check(node, pred, obj))
+        return shape
+
+    def _path(self, node: Node) -> Path:
+        """A SHACL property path as a function from nodes to the nodes it reaches."""
+        g = self.graph
+        if isinstance(node, URIRef):
+            return lambda index, nodes: _unique(v for n in nodes for v in index.objects(n, node))
+        if g.value(node, RDF.first) is not None:
+            steps = [self._path(item) for item in Collection(g, node)]
+
+            def sequence(index: Index, nodes: list[Node]) -> list[Node]:
+                for step in steps:
+                    nodes = step(index, nodes)
+                return nodes
+            return sequence
+        inverse = g.value(node, SH.inversePath)
+        if isinstance(inverse, URIRef):
+            return lambda index, nodes: _unique(v for n in nodes for v in index.subjects(inverse, n))
+        alternatives = g.value(node, SH.alternativePath)
+        if alternatives is not None:
+            options = [self._path(item) for item in Collection(g, alternatives)]
+            return lambda index, nodes: _unique(v for option in options for v in option(index, nodes))
+        for pred, keep_start, repeat in ((SH.zeroOrMorePath, True, True), (SH.oneOrMorePath, False, True),
+                                         (SH.zeroOrOnePath, True, False)):
+            inner_node = g.value(node, pred)
+            if inner_node is not None:
+                return _closure(self._path(inner_node), keep_start, repeat)
+        raise Unsupported("property path")
+
+    def _list(self, node: Node) -> list[Node]:
+        return list(Collection(self.graph, node))
+
+    def _check(self, shape: Node, pred: Node, obj: Node) -> Check:
+        name = str(pred)[len(str(SH)):]
+        if name == "minCount":
+            n = int(obj)
+            return lambda index, focus, values, depth: len(values) >= n
+        if name == "maxCount":
+            n = int(obj)
+            return lambda index, focus, values, depth: len(values) <= n
+        if name == "datatype":
+            return lambda index, focus, values, depth: all(_has_datatype(v, obj) for v in values)
+        if name == "nodeKind":
+            kinds = _NODE_KINDS[obj]
+            return lambda index, focus, values, depth: all(type(v) in kinds or _kind(v) in kinds for v in values)
+        if name == "class":
+            return lambda index, focus, values, depth: all(index.is_instance(v, obj) for v in values)
+        if name == "in":
+            allowed = set(self._list(obj))
+            return lambda index, focus, values, depth: all(v in allowed for v in values)
+        if name == "hasValue":
+            return lambda index, focus, values, depth: obj in values
+        if name == "pattern":
+            flags = self.graph.value(shape, SH.flags)
+            regex = re.compile(str(obj), _flags(str(flags) if flags else ""))
+            return lambda index, focus, values, depth: all(
+                not isinstance(v, BNode) and regex.search(str(v)) is not None for v in values)
+        if name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
+            test = _RANGE[name]
+            bound = obj.toPython() if isinstance(obj, Literal) else obj
+            return lambda index, focus, values, depth: all(_compare(v, bound, test) for v in values)
+        if name in ("minLength", "maxLength"):
+            n = int(obj)
+            longer = name == "minLength"
+            return lambda index, focus, values, depth: all(
+                not isinstance(v, BNode) and (len(str(v)) >= n if longer else len(str(v)) <= n) for v in values)
+        if name in ("lessThan", "lessThanOrEquals"):
+            strict = name == "lessThan"
+            return lambda index, focus, values, depth: all(
+                _compare(v, w.toPython() if isinstance(w, Literal) else w,
+                         (lambda a, b: a < b) if strict else (lambda a, b: a <= b))
+                for v in values for w in index.objects(focus, obj))
+        if name == "equals":
+            return lambda index, focus, values, depth: set(values) == set(index.objects(focus, obj))
+        if name == "disjoint":
+            return lambda index, focus, values, depth: not set(values) & set(index.objects(focus, obj))
+        if name == "languageIn":
+            tags = [str(t).lower() for t in self._list(obj)]
+            return lambda index, focus, values, depth: all(
+                isinstance(v, Literal) and v.language is not None
+                and any(v.language.lower() == t or v.language.lower().startswith(t + "-") for t in tags)
+                for v in values)
+        if name == "uniqueLang":
+            if obj != Literal(True):
+                return lambda index, focus, values, depth: True
+            return lambda index, focus, values, depth: _unique_lang(values)
+        if name == "node":
+            target = self.shape(obj)
+            return lambda index, focus, values, depth: all(target.conforms(index, v, depth + 1) for v in values)
+        if name in ("or", "and", "xone"):
+            members = [self.shape(m) for m in self._list(obj)]
+            combine = _LOGIC[name]
+            return lambda index, focus, values, depth: all(
+                combine([m.conforms(index, v, depth + 1) for m in members]) for v in values)
+        if name == "not":
+            negated = self.shape(obj)
+            return lambda index, focus, values, depth: all(not negated.conforms(index, v, depth + 1) for v in values)
+        if name == "qualifiedValueShape":
+            if self.graph.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+                raise Unsupported("qualifiedValueShapesDisjoint")
+            qualified = self.shape(obj)
+            low = self.graph.value(shape, SH.qualifiedMinCount)
+            high = self.graph.value(shape, SH.qualifiedMaxCount)
+
+            def check(index: Index, focus: Node, values: list[Node], depth: int) -> bool:
+                n = sum(1 for v in values if qualified.conforms(index, v, depth + 1))
+                return (low is None or n >= int(low)) and (high is None or n <= int(high))
+            return check
+        if name == "qualifiedValueShapesDisjoint":
+            return lambda index, focus, values, depth: True
+        if name == "closed":
+            if obj != Literal(True):
+                return lambda index, focus, values, depth: True
+            allowed = {p.predicate for p in (self.shape(x) for x in self.graph.objects(shape, SH.property))
+                       if p.predicate is not None}
+            ignored = self.graph.value(shape, SH.ignoredProperties)
+            allowed |= set(self._list(ignored)) if ignored is not None else set()
+            return lambda index, focus, values, depth: all(
+                set(index.spo.get(v, {})) <= allowed for v in values)
+        raise Unsupported(f"sh:{name}")
+
+
+_NODE_KINDS: dict[Node, set] = {
+    SH.IRI: {URIRef}, SH.BlankNode: {BNode}, SH.Literal: {Literal}, SH.BlankNodeOrIRI: {BNode, URIRef},
+    SH.BlankNodeOrLiteral: {BNode, Literal}, SH.IRIOrLiteral: {URIRef, Literal},
+}
+
+
+def _kind(node: Node) -> type:
+    for cls in (URIRef, BNode, Literal):
+        if isinstance(node, cls):
+            return cls
+    return type(node)
+
+
+def _has_datatype(value: Node, datatype: Node) -> bool:
+    if not isinstance(value, Literal):
+        return False
+    actual = value.datatype
+    if actual is None:
+        actual = RDF.langString if value.language else XSD.string
+    if actual != datatype:
+        return False
+    return not getattr(value, "ill_typed", False)
+
+
+_RANGE = {
+    "minInclusive": lambda a, b: a >= b, "maxInclusive": lambda a, b: a <= b,
+    "minExclusive": lambda a, b: a > b, "maxExclusive": lambda a, b: a < b,
+}
+
+_LOGIC: dict[str, Callable[[list[bool]], bool]] = {
+    "or": any, "and": all, "xone": lambda flags: sum(flags) == 1,
+}
+
+
+def _compare(value: Node, bound: object, test: Callable[[object, object], bool]) -> bool:
+    """Compare a value with a bound the SHACL way; anything incomparable fails (pyshacl then decides)."""
+    if not isinstance(value, Literal) or getattr(value, "ill_typed", False):
+        return False
+    left = value.toPython()
+    if isinstance(left, Literal) or isinstance(bound, Literal | URIRef | BNode):
+        return False
+    try:
+        return bool(test(left, bound))
+    except TypeError:
+        return False
+
+
+def _unique_lang(values: list[Node]) -> bool:
+    seen: set[str] = set()
+    for v in values:
+        if isinstance(v, Literal) and v.language:
+            tag = v.language.lower()
+            if tag in seen:
+                return False
+            seen.add(tag)
+    return True
+
+
+def _flags(text: str) -> int:
+    flags = 0
+    for char, flag in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
+        if char in text:
+            flags |= flag
+    return flags
+
+
+@lru_cache(maxsize=1)
+def _parameters() -> frozenset[Node]:
+    """The constraint parameters pyshacl acts on (plus SPARQL-based constraints)."""
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
+
+    return frozenset({*ALL_CONSTRAINT_PARAMETERS, SH.sparql})
+
+
+def _unique(nodes: Iterable[Node]) -> list[Node]:
+    return list(dict.fromkeys(nodes))
+
+
+def _closure(inner: Path, keep_start: bool, repeat: bool) -> Path:
+    def reach(index: Index, nodes: list[Node]) -> list[Node]:
+        seen: dict[Node, None] = dict.fromkeys(nodes) if keep_start else {}
+        frontier = nodes
+        while frontier:
+            found = [v for v in inner(index, frontier) if v not in seen]
+            seen.update(dict.fromkeys(found))
+            frontier = found if repeat else []
+        return list(seen)
+    return reach
