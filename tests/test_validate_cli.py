@@ -27,7 +27,7 @@ def test_sample_conforms_to_every_default_profile(sample_dir: Path) -> None:
     code, report = validate(sample_dir)
     assert code == 0, [f for f in report["findings"] if f["severity"] == "violation"][:5]
     assert report["conforms"] is True
-    assert report["summary"]["profiles"] == ["health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair"]
+    assert report["summary"]["profiles"] == ["health-ri", "dcat-ap", "healthdcat-ap", "fdp", "bbfair"]
     assert report["summary"]["records"] > 100 and report["summary"]["documents"] > 300
 
 
@@ -67,6 +67,15 @@ def test_planted_error_exits_1_naming_record_and_column(sample_copy: Path, table
     assert hits, [f for f in report["findings"] if f["severity"] == "violation"][:5]
     assert any(words in f["message"] for f in hits), hits
     assert all(f["file"].endswith(f"{table}.csv") and f["line"] == line for f in hits)
+
+
+def test_one_profile_in_json_and_healthdcat_ap_brings_dcat_ap(sample_copy: Path) -> None:
+    rid, _ = _collection(sample_copy, number_of_donors="-12")
+    code, report = validate(sample_copy, "--profile", "healthdcat-ap")
+    assert code == 1 and report["summary"]["profiles"] == ["dcat-ap", "healthdcat-ap"]
+    assert {f["profile"] for f in report["findings"] if f["record"] == rid} <= {"healthdcat-ap", "dcat-ap"}
+    code, report = validate(sample_copy, "--profile", "fdp")
+    assert code == 0 and report["summary"]["profiles"] == ["fdp"]
 
 
 def test_negative_count_is_reported_by_the_standards_and_our_rules(sample_copy: Path) -> None:

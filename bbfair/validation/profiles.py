@@ -27,6 +27,11 @@ from .shapes import load_shapes
 PROFILES = ("health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair")
 
 
+#: profiles that build on another: HealthDCAT-AP R8 is DCAT-AP 3 plus its own rules (R8's owl:imports, which
+#: bbfair never follows, point at the DCAT-AP shapes), so selecting it alone still loads dcat-ap
+BUILDS_ON = {"healthdcat-ap": ("dcat-ap",)}
+
+
 def available() -> list[str]:
     """Profile names shipped in `shapes/`."""
     return sorted(p.stem for p in shapes_path().glob("*.ttl"))
@@ -69,7 +74,8 @@ class ShapeSet:
 
 def load_profiles(names: Sequence[str] = PROFILES, extra: Sequence[Path] = ()) -> ShapeSet:
     """Load the named profiles and any extra shapes files (official files included: see `load_shapes`)."""
-    sources: list[tuple[str, Path]] = [(name, profile_file(name)) for name in names]
+    selected = list(dict.fromkeys(base for name in names for base in (*BUILDS_ON.get(name, ()), name)))
+    sources: list[tuple[str, Path]] = [(name, profile_file(name)) for name in selected]
     for path in extra:
         path = Path(path)
         if not path.is_file():
