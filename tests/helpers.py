@@ -1,4 +1,5 @@
-"""Plant errors in a copy of the sample catalogue, cell by cell, through the csv module."""
+"""Plant errors in a copy of the sample catalogue, cell by cell, through the csv module; and the official shapes
+files each standard is checked with (paths under ../shared/reference-shapes/)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,17 @@ def first_published(data_dir: Path, table: str) -> int:
     """Index of the first row that is not withdrawn."""
     _, data = rows(data_dir / f"{table}.csv")
     return next(i for i, r in enumerate(data) if r.get("withdrawn", "false") != "true")
+
+
+HEALTH_RI = ["health-ri-core-v2/ValidationShape/HRI-Datamodel-shapes.ttl"]
+DCAT_AP = [f"dcat-ap-3.0.1/html-shacl/{f}" for f in ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")]
+#: HealthDCAT-AP R8 non-public, on the DCAT-AP 3.0.1 base (R8's owl:imports loaded explicitly)
+HEALTHDCAT_AP = [
+    "healthdcat-ap-r8/validator/shapes/graph-guard.ttl",
+    "healthdcat-ap-r8/validator/ranges/range.ttl",
+    "healthdcat-ap-r8/validator/shapes/non-public-shapes.ttl",
+    "healthdcat-ap-r8/validator/controlled-vocabularies/mdr-vocabularies.shape.ttl",
+    "dcat-ap-3.0.1/html-shacl/shapes.ttl",
+    "dcat-ap-3.0.1/html-shacl/range.ttl",
+]
+OFFICIAL = {"health-ri": HEALTH_RI, "dcat-ap": DCAT_AP, "healthdcat-ap": HEALTHDCAT_AP}

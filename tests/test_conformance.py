@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import OFFICIAL
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
@@ -25,17 +26,7 @@ from bbfair.pipeline import convert_directory
 from bbfair.records import load_records
 from bbfair.validation import load_shapes, run_pyshacl
 
-HEALTH_RI = ["health-ri-core-v2/ValidationShape/HRI-Datamodel-shapes.ttl"]
-DCAT_AP = [f"dcat-ap-3.0.1/html-shacl/{f}" for f in ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")]
-HEALTHDCAT_AP = [
-    "healthdcat-ap-r8/validator/shapes/graph-guard.ttl",
-    "healthdcat-ap-r8/validator/ranges/range.ttl",
-    "healthdcat-ap-r8/validator/shapes/non-public-shapes.ttl",
-    "healthdcat-ap-r8/validator/controlled-vocabularies/mdr-vocabularies.shape.ttl",
-    "dcat-ap-3.0.1/html-shacl/shapes.ttl",
-    "dcat-ap-3.0.1/html-shacl/range.ttl",
-]
-SETS = {"health-ri": HEALTH_RI, "dcat-ap": DCAT_AP, "healthdcat-ap": HEALTHDCAT_AP}
+SETS = OFFICIAL
 #: kinds whose documents are what harvesters read; each validated on its own
 VALIDATED = ("fdp", "catalog", "dataset", "distribution", "agent", "contact")
 

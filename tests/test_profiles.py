@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import OFFICIAL
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -37,18 +38,7 @@ PROFILES = ("health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair")
 PROFILE_FILES = {name: [name] for name in PROFILES} | {"healthdcat-ap": ["dcat-ap", "healthdcat-ap"]}
 NS = {name: f"https://w3id.org/bbfair/shapes/{name}#" for name in PROFILES}
 
-HEALTH_RI = ["health-ri-core-v2/ValidationShape/HRI-Datamodel-shapes.ttl"]
-DCAT_AP = [f"dcat-ap-3.0.1/html-shacl/{f}" for f in ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")]
-HEALTHDCAT_AP = [
-    "healthdcat-ap-r8/validator/shapes/graph-guard.ttl",
-    "healthdcat-ap-r8/validator/ranges/range.ttl",
-    "healthdcat-ap-r8/validator/shapes/non-public-shapes.ttl",
-    "healthdcat-ap-r8/validator/controlled-vocabularies/mdr-vocabularies.shape.ttl",
-    "dcat-ap-3.0.1/html-shacl/shapes.ttl",
-    "dcat-ap-3.0.1/html-shacl/range.ttl",
-]
 FDP_FIXED = "fdp-spec-v1.2/molgenis-fixed/FAIRDataPointShape.ttl"
-OFFICIAL = {"health-ri": HEALTH_RI, "dcat-ap": DCAT_AP, "healthdcat-ap": HEALTHDCAT_AP}
 #: the kinds each official set is compared on
 KINDS = {"health-ri": ("catalog", "dataset", "distribution", "agent", "contact", "fdp"),
          "dcat-ap": ("catalog", "dataset", "distribution", "agent", "contact", "fdp"),

@@ -317,13 +317,19 @@ class Owners:
     def __init__(self, resources: Sequence[Resource]) -> None:
         self.resources = resources
         self.by_iri = {r.iri.n3(): i for i, r in enumerate(resources)}
+        self._batch: tuple[int, ...] = ()
+        self._subjects: dict[str, int] = {}
 
     def owner(self, focus: str, batch: Sequence[int]) -> int | None:
         found = self.by_iri.get(focus)
         if found is None and "#" in focus:
             found = self.by_iri.get(focus.split("#", 1)[0] + ">")
         if found is None:
-            for i in batch:
-                if any(s.n3() == focus for s, _, _ in self.resources[i].triples):
-                    return i
+            if tuple(batch) != self._batch:  # built once per batch, only when a focus node needs it
+                self._batch = tuple(batch)
+                self._subjects = {}
+                for i in batch:
+                    for s in {t[0] for t in self.resources[i].triples}:
+                        self._subjects.setdefault(s.n3(), i)
+            return self._subjects.get(focus)
         return found
