@@ -13,7 +13,6 @@ pyshacl has a fixed cost per call and is linear in the focus nodes it checks, so
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections import defaultdict
@@ -21,10 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pyshacl import validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from ..digest import content_hashes as digest_hashes
+from ..digest import merkle, own_hash
 from ..mapping.resource import Resource, Triple
 from .fastcheck import FastChecker, Index
 from .profiles import ShapeSet
@@ -63,49 +64,20 @@ _JOB: _Job | None = None
 
 # --- content hashes -------------------------------------------------------------------------------------------
 
-def _term_key(term: Node) -> str:
-    if type(term) is Literal:
-        return f"L{term}\x1f{term.datatype or ''}\x1f{term.language or ''}"
-    return ("B" if isinstance(term, BNode) else "U") + str(term)
-
-
-def own_hash(triples: Iterable[Triple]) -> str:
-    """Hash of a set of triples, independent of their order."""
-    lines = sorted(f"{_term_key(s)}\x1e{_term_key(p)}\x1e{_term_key(o)}" for s, p, o in triples)
-    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
-
-
 def _own_hashes(indices: list[int]) -> list[tuple[int, str]]:
     assert _JOB is not None
     return [(i, own_hash(_JOB.resources[i].triples)) for i in indices]
 
 
 def content_hashes(resources: Sequence[Resource], pool=None) -> list[str]:
-    """Each document's content hash: its own triples, then (Merkle-style) the hashes of the documents whose
-    summaries it embeds, so a catalogue's hash changes when one of its datasets does."""
-    chunks = _chunks(range(len(resources)), max(1, len(resources) // 16))
+    """Each document's content hash (`bbfair.digest`), the own-triple hashes computed by the workers when
+    there is a pool (they inherited the resources)."""
+    if pool is None:
+        return digest_hashes(resources)
     own: dict[int, str] = {}
-    if pool is not None:  # workers hash the resources they inherited
-        parts: Iterable[list[tuple[int, str]]] = pool.imap_unordered(_own_hashes, chunks)
-    else:
-        parts = ([(i, own_hash(resources[i].triples)) for i in chunk] for chunk in chunks)
-    for part in parts:
+    for part in pool.imap_unordered(_own_hashes, _chunks(range(len(resources)), max(1, len(resources) // 16))):
         own.update(part)
-    index = {id(r): i for i, r in enumerate(resources)}
-    done: dict[int, str] = {}
-
-    def full(i: int) -> str:
-        if i not in done:
-            res = resources[i]
-            if not res.embeds:
-                done[i] = own[i]
-            else:
-                parts = [own[i], *sorted(full(index[id(e)]) if id(e) in index else own_hash(e.summary)
-                                         for e in res.embeds)]
-                done[i] = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
-        return done[i]
-
-    return [full(i) for i in range(len(resources))]
+    return merkle(resources, own)
 
 
 def _chunks(items: Iterable[int], size: int) -> list[list[int]]:

@@ -1,0 +1,67 @@
+"""Content hashes of resource documents: what tells an unchanged document from a changed one.
+
+Validation uses them to skip documents it has already checked; publishing uses them to keep the times and
+ETag of a resource whose content did not change. A document's hash covers its own triples and, Merkle-style,
+the hashes of the members whose summaries it embeds, so a catalogue's hash changes when one of its datasets
+does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from rdflib import BNode, Literal
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+class Embedding(Protocol):
+    """What a hashed document needs: its own triples, its summary and the members it embeds."""
+
+    triples: set[Triple]
+    summary: list[Triple]
+    embeds: list
+
+
+def _term_key(term: Node) -> str:
+    if type(term) is Literal:
+        return f"L{term}\x1f{term.datatype or ''}\x1f{term.language or ''}"
+    return ("B" if isinstance(term, BNode) else "U") + str(term)
+
+
+def own_hash(triples: Iterable[Triple]) -> str:
+    """Hash of a set of triples, independent of their order (datatype and language count)."""
+    lines = sorted(f"{_term_key(s)}\x1e{_term_key(p)}\x1e{_term_key(o)}" for s, p, o in triples)
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+
+
+def combine(*parts: str) -> str:
+    """One hash from several (order matters)."""
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def merkle(resources: Sequence[Embedding], own: dict[int, str]) -> list[str]:
+    """Each document's content hash from the hashes of its own triples (`own`, by index) and of the members
+    it embeds (a member outside `resources` counts by the hash of its summary)."""
+    index = {id(r): i for i, r in enumerate(resources)}
+    done: dict[int, str] = {}
+
+    def full(i: int) -> str:
+        if i not in done:
+            res = resources[i]
+            if not res.embeds:
+                done[i] = own[i]
+            else:
+                done[i] = combine(own[i], *sorted(full(index[id(e)]) if id(e) in index else own_hash(e.summary)
+                                                  for e in res.embeds))
+        return done[i]
+
+    return [full(i) for i in range(len(resources))]
+
+
+def content_hashes(resources: Sequence[Embedding]) -> list[str]:
+    """Every document's content hash, computed in this process."""
+    return merkle(resources, {i: own_hash(r.triples) for i, r in enumerate(resources)})
