@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, StoreError
 from .mapping import Conversion
 from .pipeline import convert_to_file, validate_directory
 from .validation import cache as validation_cache
@@ -116,11 +116,164 @@ def validate(
     raise typer.Exit(0 if report.conforms else 1)
 
 
+Store = Annotated[str | None, typer.Option("--store", help="store directory, or the URL of a SPARQL 1.1 "
+                                                         "server (default: [store] location in bbfair.toml)")]
+
+
+class _BuildProgress:
+    """The build's stages on stderr: a spinner per stage and a bar while publishing."""
+
+    LABELS: ClassVar[dict[str, str]] = {"read": "reading records", "convert": "converting", "validate": "validating",
+              "publish": "publishing"}
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=console, transient=True)
+        self.task = self.bar.add_task("starting", total=None)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.bar.update(self.task, description=self.LABELS.get(stage, stage), completed=done,
+                        total=total or None)
+
+    def __enter__(self) -> _BuildProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+@app.command()
+def build(
+    data_dir: DataDir,
+    store: Store = None,
+    base_iri: BaseIri = None,
+    profile: Annotated[list[str] | None, typer.Option(
+        "--profile", help="profiles a build must pass (default: all; see `bbfair validate --help`)")] = None,
+    shapes: Annotated[list[Path] | None, typer.Option("--shapes", help="an extra SHACL shapes file, "
+                                                                       "repeatable")] = None,
+    workers: Annotated[int | None, typer.Option(help="validation worker processes (default: one per core)")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="rebuild even when nothing changed")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="wait for a build already running on this store "
+                                                      "instead of stopping")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="validate every document, even unchanged ones")]
+    = False,
+) -> None:
+    """Convert, validate and publish DATA_DIR into a store, atomically.
+
+    Nothing is published unless every record converts and every document passes the profiles: the store
+    keeps what it had (and a running server keeps serving it). Exit 0 when published or unchanged, 1 on
+    violations, 2 when the input or the store cannot be used."""
+    from .publish import build as run_build
+    from .publish import store_size
+
+    try:
+        with _BuildProgress() as progress:
+            result = run_build(data_dir, store, base_iri=base_iri, profiles=_profiles(profile),
+                               extra_shapes=shapes or [], workers=workers, force=force, wait=wait,
+                               cache_dir=None if no_cache else validation_cache.default_dir(), progress=progress)
+    except InputError as exc:
+        raise _fail(exc, 2) from None
+    except StoreError as exc:
+        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if result.status == "invalid":
+        typer.echo(to_text(result.report))
+        console.print(f"[bold red]not published[/]: the catalogue has violations; {result.location} is "
+                      "unchanged", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+    info = result.info
+    assert info is not None
+    if result.status == "unchanged":
+        console.print(f"unchanged: {result.location} already holds build {info.id} of this input "
+                      f"({info.resources} resources); nothing to do (--force rebuilds)", highlight=False,
+                      soft_wrap=True)
+        return
+    table = Table(title=f"build {info.id}", show_header=True)
+    table.add_column("published")
+    table.add_column("count", justify="right")
+    for kind in ("catalog", "dataset", "distribution", "agent", "contact", "container", "concept"):
+        if info.counts.get(kind):
+            table.add_row(kind, str(info.counts[kind]))
+    console.print(table)
+    size = f", {store_size(Path(result.location)) / 2**20:.1f} MiB on disk" \
+        if Path(result.location).is_dir() else ""
+    console.print(f"{info.resources} resources ({info.changed} new or changed, {info.removed} removed), "
+                  f"{info.triples} triples, {info.warnings} warnings, {result.seconds:.2f} s → "
+                  f"{result.location}{size}", highlight=False, soft_wrap=True)
+    if info.warnings:
+        console.print(f"warnings do not stop publishing; `bbfair validate {data_dir}` lists them",
+                      highlight=False)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="a SPARQL 1.1 query (or @FILE to read it from a file); "
+                                               "bbfair's prefixes (dcat:, dct:, …) are predeclared")],
+    store: Annotated[str, typer.Option("--store", help="store directory or SPARQL server URL")],
+    fmt: Annotated[str | None, typer.Option("--format", help="json|csv|tsv|xml for SELECT/ASK (default json); "
+                                                             "turtle|nt|jsonld|rdf for CONSTRUCT/DESCRIBE")]
+    = None,
+) -> None:
+    """Run a SPARQL query on the published store (the union of every resource's graph)."""
+    from .store.query import run
+
+    text = sparql
+    if sparql.startswith("@"):
+        try:
+            text = Path(sparql[1:]).read_text(encoding="utf-8")
+        except OSError as exc:
+            console.print(f"[bold red]error[/]: cannot read the query file {sparql[1:]}: {exc.strerror}")
+            raise typer.Exit(2) from None
+    try:
+        answer = run(store, text, fmt)
+    except StoreError as exc:
+        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    typer.echo(answer.body.decode("utf-8"), nl=not answer.body.endswith(b"\n"))
+
+
+@app.command()
+def info(store: Annotated[str, typer.Option("--store", help="store directory or SPARQL server URL")]) -> None:
+    """Show the build a store holds: when, from which input, with which bbfair and profiles, and counts."""
+    import json
+    from dataclasses import asdict
+
+    from .publish import is_url
+
+    try:
+        if is_url(store):
+            from .store.remote import RemoteStore
+
+            manifest = RemoteStore(store).manifest()
+        else:
+            from .store.local import LocalStore
+
+            manifest = LocalStore.open(Path(store)).manifest()
+    except StoreError as exc:
+        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if manifest is None:
+        console.print(f"{store} holds no build yet", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(json.dumps(asdict(manifest.build), indent=2))
+
+
 @app.command()
 def version() -> None:
     """Print bbfair's version."""
     typer.echo(__version__)
 
 
-if __name__ == "__main__":  # pragma: no cover
+if __name__ == "__main__":  # pragma: no cover - `python -m bbfair.cli`
     app()

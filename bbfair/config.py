@@ -91,6 +91,26 @@ class Output(_Strict):
     code_values: Literal["literal", "iri"] = "literal"
 
 
+class Store(_Strict):
+    """Where `bbfair build` publishes when no `--store` is given: a directory (relative to the data directory)
+    or the URL of a SPARQL 1.1 server. For a server, the endpoints default to Oxigraph server's layout
+    (`{url}/query`, `{url}/update`, `{url}/store`); set them for Fuseki, Virtuoso or GraphDB."""
+
+    location: str | None = None
+    query_endpoint: str | None = None
+    update_endpoint: str | None = None
+    graph_store_endpoint: str | None = None
+    #: seconds to wait for the server on each request
+    timeout: float = Field(default=120.0, gt=0)
+
+    @field_validator("query_endpoint", "update_endpoint", "graph_store_endpoint")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -101,6 +121,7 @@ class Config(_Strict):
     hdab: Agent
     access: Access
     output: Output = Output()
+    store: Store = Store()
 
     @field_validator("base_iri")
     @classmethod

@@ -49,3 +49,8 @@ class InputError(Exception):
 
 class ConfigError(InputError):
     """`bbfair.toml` is missing, unreadable or has a bad key."""
+
+
+class StoreError(Exception):
+    """A store cannot be opened, locked or written: the message says which store, what happened and what to
+    do. Nothing published before is touched."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from .config import load_config
 from .errors import InputError
 from .mapping import Conversion, convert
 from .mapping.namespaces import prefixes
+from .mapping.stamps import Stamp
 from .rdfio import format_for, write_resources
 from .records import load_records
 from .validation import cache
@@ -27,12 +28,14 @@ def build_time() -> datetime | None:
     return datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() else None
 
 
-def convert_directory(data_dir: Path, base_iri: str | None = None) -> Conversion:
-    """Read `data_dir` (bbfair.toml + records) and map it; raises InputError/ConfigError on bad input."""
+def convert_directory(data_dir: Path, base_iri: str | None = None,
+                      previous: Mapping[str, Stamp] | None = None) -> Conversion:
+    """Read `data_dir` (bbfair.toml + records) and map it; raises InputError/ConfigError on bad input.
+    `previous` (stamps of an earlier build, `{}` for none) turns on change tracking (see `mapping.stamps`)."""
     config = load_config(Path(data_dir), base_iri)
     config.require_base(str(Path(data_dir) / "bbfair.toml"))
     catalogue = load_records(Path(data_dir))
-    return convert(catalogue, config, now=build_time())
+    return convert(catalogue, config, now=build_time(), previous=previous)
 
 
 def convert_to_file(data_dir: Path, output: Path, fmt: str | None = None,

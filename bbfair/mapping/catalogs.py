@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from ..records import Biobank, Network
 from . import agents
-from .context import DATA_THEME, EHDS, Context, when
+from .context import DATA_THEME, EHDS, Context
 from .namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from .resource import Resource, Triple
 
@@ -72,19 +72,22 @@ def node_core(ctx: Context) -> list[Triple]:
                         ctx.config.catalog.description, agents.node_agent(ctx), agents.node_contact(ctx))
 
 
-def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
-    """The FAIR Data Point root record (FDP spec 1.2) and its catalogue container."""
+def fdp_root(ctx: Context, node: Resource) -> list[Resource]:
+    """The FAIR Data Point root record (FDP spec 1.2) and its catalogue container. Its metadata times come
+    from the build (`stamps`); it embeds the node catalogue by reference (nothing of it is copied: the node
+    catalogue has no summary) so that a change anywhere below bumps the root's `fdp-o:metadataModified`."""
     iri = ctx.iris.root()
-    node = ctx.config.node
+    node_catalog = node.iri
+    name = ctx.config.node.name
     publisher, publisher_desc = agents.node_agent(ctx)
     cont, cont_triples = container(ctx, iri, "catalogs", FDP.metadataCatalog,
-                                   f"Catalogues of {node.name}", [node_catalog])
+                                   f"Catalogues of {name}", [node_catalog])
     license_ = URIRef(ctx.config.catalog.license)
-    res = Resource(iri, "fdp", set(), node.id)
+    res = Resource(iri, "fdp", set(), ctx.config.node.id)
     res.add([
         (iri, RDF.type, FDP.FAIRDataPoint),
         (iri, RDF.type, FDP.MetadataService),
-        (iri, DCT.title, Literal(f"{node.name} FAIR Data Point", lang="en")),
+        (iri, DCT.title, Literal(f"{name} FAIR Data Point", lang="en")),
         (iri, DCT.description, Literal(ctx.config.catalog.description, lang="en")),
         (iri, DCT.publisher, publisher),
         (iri, DCT.license, license_),
@@ -92,13 +95,12 @@ def fdp_root(ctx: Context, node_catalog: URIRef) -> list[Resource]:
         (iri, DCT.conformsTo, FDP_PROFILE),
         (iri, DCAT.endpointURL, iri),
         (iri, FDP.metadataIdentifier, iri),
-        (iri, FDP.metadataIssued, when(ctx.now)),
-        (iri, FDP.metadataModified, when(ctx.now)),
         (iri, FDP.conformsToFdpSpec, FDP_SPEC),
         (iri, FDP.metadataCatalog, node_catalog),
     ])
     res.add(cont_triples)
     res.add(publisher_desc)
+    res.embeds.append(node)
     return [res, cont]
 
 

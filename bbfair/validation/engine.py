@@ -8,7 +8,10 @@ pyshacl has a fixed cost per call and is linear in the focus nodes it checks, so
   while the same catalogue in another batch would re-check every one of its datasets;
 - batches run in forked worker processes that inherit the parsed shapes and the converted documents (nothing
   is serialised on the way in; only the few results come back), largest batch first;
-- a document whose content hash is in the cache is not validated again: its earlier results are reused.
+- a document whose content hash is in the cache is not validated again: its earlier results are reused;
+- in violations-only mode (a build: only violations block publishing), pyshacl only sees the pairs with a failing
+  Violation part, and the fast check's failing warning and info parts are reported without it (one result per
+  part and focus node, with the shape's own message: exact in which shape fails where, not in values or counts).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class _Job:
     shapes: Graph
     background: list[Triple]
     checker: FastChecker | None = None
+    violations_only: bool = False
 
 
 _JOB: _Job | None = None
@@ -189,19 +193,47 @@ def _pyshacl(data: Graph, shapes: Graph, **options: object) -> list[Result]:
     return results_of(report)
 
 
+def _approximate(checker: FastChecker, parts: list[tuple[Node, Node]], exact: list[Result]) -> list[Result]:
+    """One result per failing warning or info part and focus node, built from the shape alone (no pyshacl): the
+    part's message (else its name), its single predicate as the path, no value. A pair pyshacl already reported
+    on (a focus node of a shape it checked for a violation) keeps pyshacl's results only."""
+    known = {(r.focus, r.shape) for r in exact}
+    g = checker.graph
+    messages: dict[Node, str] = {}
+    out: list[Result] = []
+    for node, focus in parts:
+        if (focus.n3(), node.n3()) in known:
+            continue
+        if node not in messages:
+            text = next(iter(g.objects(node, SH.message)), None) or g.value(node, SH.name)
+            messages[node] = str(text) if text is not None else ""
+        shape = checker.compiled[node]
+        out.append(Result(focus=focus.n3(), path=_n3(shape.predicate), value=None,
+                          severity=str(shape.severity).rsplit("#", 1)[-1], message=messages[node],
+                          shape=node.n3()))
+    return out
+
+
 def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph,
-              background: Iterable[Triple], checker: FastChecker | None = None) -> list[Result]:
+              background: Iterable[Triple], checker: FastChecker | None = None,
+              violations_only: bool = False) -> list[Result]:
     """Validate the union of `documents` and the background. With a complete fast checker, pyshacl only sees
-    the (shape, focus nodes) pairs the checker found failing; otherwise it checks everything."""
+    the (shape, focus nodes) pairs the checker found failing; otherwise it checks everything. `violations_only`
+    narrows pyshacl to the pairs with a violation and approximates the warnings (see `_approximate`); with an
+    incomplete checker the run stays exact."""
     speed_up_pyshacl()
     union: set[Triple] = set(background)
     for doc in documents:
         union.update(doc)
     failing = None
+    parts: list[tuple[Node, Node]] = []
     if checker is not None and checker.complete:
-        failing = checker.failures(Index(union))
+        if violations_only:
+            failing, parts = checker.triage(Index(union))
+        else:
+            failing = checker.failures(Index(union))
         if not failing:
-            return []
+            return _approximate(checker, parts, []) if parts else []
     data = Graph()  # pyshacl wraps it as a Dataset, which needs the context-aware default store
     add = data.add
     for triple in union:
@@ -211,14 +243,16 @@ def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph
     assert checker is not None
     foci = list(dict.fromkeys(f for nodes in failing.values() for f in nodes))
     if all(isinstance(f, URIRef) for f in foci):  # pyshacl's focus filter keeps IRIs only
-        return _pyshacl(data, checker.subgraph(failing), focus_nodes=foci)
-    return _pyshacl(data, checker.subgraph(failing))
+        exact = _pyshacl(data, checker.subgraph(failing), focus_nodes=foci)
+    else:
+        exact = _pyshacl(data, checker.subgraph(failing))
+    return exact + _approximate(checker, parts, exact) if parts else exact
 
 
 def _validate_indices(indices: list[int]) -> tuple[list[int], list[Result]]:
     assert _JOB is not None
     docs = [_JOB.resources[i].document() for i in indices]
-    return indices, run_batch(docs, _JOB.shapes, _JOB.background, _JOB.checker)
+    return indices, run_batch(docs, _JOB.shapes, _JOB.background, _JOB.checker, _JOB.violations_only)
 
 
 def default_workers() -> int:
@@ -241,20 +275,28 @@ class Outcome:
 
 def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, background: list[Triple],
                        cached: dict[str, list[Result]] | None = None, workers: int | None = None,
-                       fast: bool = True) -> Outcome:
+                       fast: bool = True, violations_only: bool = False,
+                       hashes: list[str] | None = None) -> Outcome:
     """Validate every document not in `cached` (by content hash); results are attributed to the document
     that owns each focus node (see `Owners`). `fast=False` skips the fast pre-check (pyshacl sees everything:
-    the reference the tests compare with)."""
+    the reference the tests compare with). `violations_only` makes violations exact and warnings approximate
+    (see `run_batch`). `hashes`, one per resource, spares hashing documents a caller has hashed already."""
     global _JOB
+    if hashes is not None and len(hashes) != len(resources):
+        raise ValueError(f"{len(hashes)} content hashes for {len(resources)} documents")
     cached = cached or {}
     workers = workers or default_workers()
-    _JOB = _Job(resources, shapes.graph, background, shapes.checker() if fast else None)
+    _JOB = _Job(resources, shapes.graph, background, shapes.checker() if fast else None, violations_only)
     fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
-    pool = multiprocessing.get_context("fork").Pool(workers) if fork else None
+    # with the hashes given, a pool is only worth forking when there are several batches to run
+    pool = multiprocessing.get_context("fork").Pool(workers) if fork and hashes is None else None
     try:
-        hashes = content_hashes(resources, pool)
+        if hashes is None:
+            hashes = content_hashes(resources, pool)
         todo = [i for i, h in enumerate(hashes) if h not in cached]
         plan = batches(resources, todo)
+        if fork and pool is None and len(plan) > 1:
+            pool = multiprocessing.get_context("fork").Pool(workers)
         results: dict[int, list[Result]] = {i: list(cached[h]) for i, h in enumerate(hashes) if h in cached}
         for i in todo:
             results[i] = []
@@ -278,7 +320,7 @@ def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, backgrou
     for i, found in results.items():
         # a result found again in another batch (a shared agent embedded in many documents) counts once
         results[i] = list(dict.fromkeys(found))
-    return Outcome(results, hashes, len(todo), len(plan))
+    return Outcome(results, list(hashes), len(todo), len(plan))
 
 
 class Owners:

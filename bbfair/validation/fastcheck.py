@@ -7,6 +7,10 @@ question per targeted shape and focus node: does it conform (no result of any se
 do not are handed to pyshacl (`use_shapes` + `focus_nodes`), which remains the one producer of every reported
 result, so messages, paths and values are exactly pyshacl's.
 
+`triage` answers a finer question for a build, which only needs exact violations: which *parts* of a targeted
+shape (the shape's own checks, each property shape) fail, and with which severity. Only the pairs with a failing
+Violation part need pyshacl; the failing warning and info parts of the other pairs are reported as they are.
+
 The check is written to err towards "fails": a pair it cannot decide (an incomparable value, a recursion limit)
 fails and pyshacl decides. A shapes file using anything outside the supported SHACL Core subset (SPARQL
 constraints, SHACL-AF, blank-node targeted shapes) makes `FastChecker.complete` false, and the engine then
@@ -94,6 +98,8 @@ class Shape:
     checks: list[Check] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
     deactivated: bool = False
+    #: the severity of the results this shape's own checks give (a property shape has its own, not its parent's)
+    severity: Node = SH.Violation
 
     def values(self, index: Index, focus: Node) -> list[Node]:
         return [focus] if self.path is None else self.path(index, [focus])
@@ -108,6 +114,21 @@ class Shape:
             if not check(index, focus, values, depth):
                 return False
         return all(prop.conforms(index, focus, depth + 1) for prop in self.properties)
+
+    def failing_parts(self, index: Index, focus: Node, depth: int = 0) -> list[Shape]:
+        """This shape and its property shapes (walked as `conforms` walks them) whose own checks fail for
+        `focus`: each is the source shape of pyshacl's results, and its severity theirs. A part past the
+        recursion limit cannot be decided and is returned as itself, with Violation severity, so the pair goes
+        to pyshacl."""
+        if self.deactivated:
+            return []
+        if depth > MAX_DEPTH:
+            return [_UNDECIDED]
+        values = self.values(index, focus)
+        out = [self] if not all(check(index, focus, values, depth) for check in self.checks) else []
+        for prop in self.properties:
+            out += prop.failing_parts(index, focus, depth + 1)
+        return out
 
 
 class FastChecker:
@@ -149,21 +170,31 @@ class FastChecker:
         for shape, kinds in self.targets:
             if shape.deactivated:
                 continue
-            foci: dict[Node, None] = {}
-            for kind, value in kinds:
-                if kind == "targetNode":
-                    foci[value] = None
-                elif kind == "targetClass":
-                    for cls in index.classes_below(value):
-                        foci.update(dict.fromkeys(index.subjects(RDF.type, cls)))
-                elif kind == "targetSubjectsOf":
-                    foci.update(dict.fromkeys(s for s, by_p in index.spo.items() if value in by_p))
-                else:
-                    foci.update(dict.fromkeys(o for s, by_p in index.spo.items() for o in by_p.get(value, ())))
-            bad = [f for f in foci if not shape.conforms(index, f)]
+            bad = [f for f in _foci(index, kinds) if not shape.conforms(index, f)]
             if bad:
                 out[shape.node] = bad
         return out
+
+    def triage(self, index: Index) -> tuple[dict[Node, list[Node]], list[tuple[Node, Node]]]:
+        """Split the failing pairs by what a build needs: targeted shape → the focus nodes with a failing
+        Violation part (as `failures`, for pyshacl), and (part shape, focus node) for each failing warning or
+        info part of the other pairs. A pair that goes to pyshacl gets its warnings from pyshacl, so its parts
+        are not listed again."""
+        violations: dict[Node, list[Node]] = {}
+        warnings: dict[tuple[Node, Node], None] = {}
+        for shape, kinds in self.targets:
+            if shape.deactivated:
+                continue
+            bad: list[Node] = []
+            for focus in _foci(index, kinds):
+                parts = shape.failing_parts(index, focus)
+                if any(part.severity == SH.Violation for part in parts):
+                    bad.append(focus)
+                else:
+                    warnings.update(((part.node, focus), None) for part in parts)
+            if bad:
+                violations[shape.node] = bad
+        return violations, list(warnings)
 
     def subgraph(self, shapes: Iterable[Node]) -> Graph:
         """The given shapes and everything they reach (property shapes, lists, nested shapes) as a shapes graph
@@ -196,6 +227,7 @@ class FastChecker:
                       path_node if isinstance(path_node, URIRef) else None)
         self.compiled[node] = shape  # before compiling the parts: shapes may refer to themselves
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
+        shape.severity = g.value(node, SH.severity) or SH.Violation
         for prop in g.objects(node, SH.property):
             shape.properties.append(self.shape(prop))
         for pred, obj in g.predicate_objects(node):
@@ -323,6 +355,25 @@ class FastChecker:
                 set(index.spo.get(v, {})) <= allowed for v in values)
         raise Unsupported(f"sh:{name}")
 
+
+def _foci(index: Index, kinds: list[tuple[str, Node]]) -> list[Node]:
+    """The focus nodes a shape's targets select in the batch, each once, in a stable order."""
+    foci: dict[Node, None] = {}
+    for kind, value in kinds:
+        if kind == "targetNode":
+            foci[value] = None
+        elif kind == "targetClass":
+            for cls in index.classes_below(value):
+                foci.update(dict.fromkeys(index.subjects(RDF.type, cls)))
+        elif kind == "targetSubjectsOf":
+            foci.update(dict.fromkeys(s for s, by_p in index.spo.items() if value in by_p))
+        else:
+            foci.update(dict.fromkeys(o for s, by_p in index.spo.items() for o in by_p.get(value, ())))
+    return list(foci)
+
+
+#: what `Shape.failing_parts` returns past the recursion limit: a Violation, so pyshacl decides the pair
+_UNDECIDED = Shape(BNode("undecided"), None)
 
 _NODE_KINDS: dict[Node, set] = {
     SH.IRI: {URIRef}, SH.BlankNode: {BNode}, SH.Literal: {Literal}, SH.BlankNodeOrIRI: {BNode, URIRef},

@@ -26,13 +26,17 @@ def background(base: str) -> list[Triple]:
 def validate_conversion(conversion: Conversion, shapes: ShapeSet, *, problems: Sequence[Problem] = (),
                         records: int = 0, config_file: str = "bbfair.toml", node_id: str = "",
                         cache_path: Path | None = None, workers: int | None = None,
-                        notices: Sequence[str] = ()) -> Report:
-    """Validate every document of `conversion` against `shapes`, reusing cached results of unchanged ones."""
+                        notices: Sequence[str] = (), violations_only: bool = False,
+                        hashes: list[str] | None = None) -> Report:
+    """Validate every document of `conversion` against `shapes`, reusing cached results of unchanged ones.
+    `violations_only` (a build) makes only the violations exact (see `engine.run_batch`): its results are cached
+    under their own key, so a later full `bbfair validate` never reuses approximate warnings. `hashes` are the
+    documents' content hashes when the caller has them already."""
     start = time.perf_counter()
-    key = f"{shapes.digest}:{conversion.base}"
+    key = f"{shapes.digest}:{conversion.base}" + (":violations-only" if violations_only else "")
     cached = cache.load(cache_path, key)
     outcome: Outcome = validate_resources(conversion.resources, shapes, background(conversion.base), cached,
-                                          workers)
+                                          workers, violations_only=violations_only, hashes=hashes)
     fresh: dict[str, list[Result]] = {outcome.hashes[i]: rs for i, rs in outcome.results.items()}
     cache.save(cache_path, key, fresh)
     locator = Locator(conversion.resources, config_file, node_id)

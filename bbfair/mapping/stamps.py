@@ -1,0 +1,80 @@
+"""Publication times and version tags: what makes a rebuild of unchanged records change nothing.
+
+Every metadata record of the FAIR Data Point (root, catalogues, datasets, distributions) carries
+`fdp-o:metadataIssued` and `fdp-o:metadataModified`, as the FDP reference implementation does; catalogues, and
+datasets whose record gives no dates, also get `dct:issued` / `dct:modified`. The records do not hold those
+times, so they come from the build: a resource keeps the times (and ETag) of the previous build while its
+content hash (`bbfair.digest`, computed before any time is added) is unchanged, and gets the build time when
+it changed or is new. A catalogue's hash covers its members', so a changed dataset bumps its catalogue, up to
+the root, as the FDP reference does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from rdflib import URIRef
+
+from ..digest import combine
+from .context import when
+from .namespaces import DCT, FDP
+from .resource import Resource
+
+#: the kinds of resource that are FDP metadata records
+RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution"})
+#: the kinds that also get dct:issued / dct:modified when the record gives none
+DATED = frozenset({"catalog", "dataset"})
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a build remembers of one resource: its content hash, version tag and times (ISO 8601)."""
+
+    kind: str
+    hash: str
+    etag: str
+    issued: str
+    modified: str
+
+    def as_list(self) -> list[str]:
+        return [self.kind, self.hash, self.etag, self.issued, self.modified]
+
+    @classmethod
+    def from_list(cls, values: Sequence[str]) -> Stamp:
+        return cls(*values)
+
+
+def stamp(resources: Sequence[Resource], hashes: Sequence[str], now: datetime,
+          previous: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """Add the times to every metadata record and return each resource's stamp (by IRI). `hashes` are the
+    content hashes of `resources` taken before this call; `previous` the stamps of the live build."""
+    previous = previous or {}
+    moment = when(now).toPython().isoformat()
+    out: dict[str, Stamp] = {}
+    for res, digest in zip(resources, hashes, strict=True):
+        key = str(res.iri)
+        old = previous.get(key)
+        if old is not None and old.hash == digest:
+            issued, modified = old.issued, old.modified
+        else:
+            issued = old.issued if old is not None else moment
+            modified = moment
+        out[key] = Stamp(res.kind, digest, combine(digest, issued, modified)[:20], issued, modified)
+        if res.kind in RECORDS:
+            _add_times(res, issued, modified)
+    return out
+
+
+def _add_times(res: Resource, issued: str, modified: str) -> None:
+    iri: URIRef = res.iri
+    issued_lit = when(datetime.fromisoformat(issued))
+    modified_lit = when(datetime.fromisoformat(modified))
+    res.add([(iri, FDP.metadataIssued, issued_lit), (iri, FDP.metadataModified, modified_lit)])
+    if res.kind in DATED:
+        said = {p for s, p, _o in res.triples if s == iri and p in (DCT.issued, DCT.modified)}
+        if DCT.issued not in said:
+            res.add([(iri, DCT.issued, issued_lit)])
+        if DCT.modified not in said:
+            res.add([(iri, DCT.modified, modified_lit)])

@@ -1,0 +1,165 @@
+"""`bbfair build`: records → mapping → validation → store, publishing nothing unless everything is valid.
+
+The order is what keeps harvesters safe: the whole catalogue is converted and validated in memory first; only
+a catalogue without violations (and without input problems) is written, into a new build beside the live one,
+which is then switched in (a remote server gets only the changed graphs and its manifest last). Unchanged
+resources keep their times and ETags (`mapping.stamps`). When the input files, the profiles, the base IRI and
+bbfair's version are all as they were at the live build, nothing is rebuilt at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .config import Config, load_config
+from .errors import InputError, StoreError
+from .mapping import convert
+from .pipeline import build_time
+from .records import load_records
+from .store.local import LocalStore
+from .store.manifest import BuildInfo, Manifest
+from .validation import cache
+from .validation.profiles import PROFILES, load_profiles
+from .validation.report import Report, from_problem
+from .validation.run import validate_conversion
+
+if TYPE_CHECKING:
+    from .store.remote import RemoteStore
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did: `published`, `unchanged` (nothing to do) or `invalid` (nothing published)."""
+
+    status: str
+    report: Report
+    info: BuildInfo | None
+    location: str
+    seconds: float
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+def is_url(spec: str | Path) -> bool:
+    return str(spec).startswith(("http://", "https://"))
+
+
+def open_target(store: str | Path | None, data_dir: Path, config: Config,
+                create: bool = True) -> LocalStore | RemoteStore:
+    """The store named by `--store` (a directory or a SPARQL server URL), else by `[store] location` in
+    bbfair.toml (a relative directory there is relative to the data directory)."""
+    spec = store if store is not None else config.store.location
+    if spec is None:
+        raise StoreError("no store given: pass --store DIR (or a SPARQL server URL), or set [store] location "
+                         f"in {Path(data_dir) / 'bbfair.toml'}")
+    if is_url(spec):
+        from .store.remote import RemoteStore  # httpx is only needed for a remote store
+
+        return RemoteStore(str(spec), config.store)
+    path = Path(spec)
+    if store is None and not path.is_absolute():
+        path = Path(data_dir) / path
+    return LocalStore.open(path, create=create)
+
+
+def input_digest(data_dir: Path, extra: Sequence[str], skip: Path | None = None) -> str:
+    """Hash of every file under `data_dir` (hidden ones and the store itself excepted) and of `extra`."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(data_dir).resolve()
+    skip = skip.resolve() if skip is not None else None
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if skip is not None and path.is_relative_to(skip):
+            continue
+        digest.update(str(rel).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    for item in extra:
+        digest.update(item.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | None = None,
+          profiles: Sequence[str] = PROFILES, extra_shapes: Sequence[Path] = (), workers: int | None = None,
+          force: bool = False, wait: bool = False, cache_dir: Path | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Convert, validate and publish `data_dir` into `store`. Raises InputError/ConfigError when the input
+    cannot be read at all and StoreError when the store cannot be opened, locked or written; a catalogue with
+    violations gives status `invalid` and publishes nothing."""
+    start = time.perf_counter()
+    data_dir = Path(data_dir)
+    step = progress or (lambda stage, done, total: None)
+    shapes = load_profiles(profiles, extra_shapes)
+    config = load_config(data_dir, base_iri)
+    config_file = str(data_dir / "bbfair.toml")
+    base = config.require_base(config_file)
+    target = open_target(store, data_dir, config)
+    location = str(getattr(target, "url", None) or getattr(target, "path", ""))
+    with target.build_lock(wait):
+        previous = target.manifest()
+        skip = target.path if isinstance(target, LocalStore) else None
+        digest = input_digest(data_dir, [__version__, base, shapes.digest, *shapes.names], skip)
+        if previous is not None and not force and previous.build.input_hash == digest:
+            report = Report([], shapes.names, previous.build.resources, previous.build.resources, 0, 0.0)
+            return BuildResult("unchanged", report, previous.build, location, time.perf_counter() - start)
+        step("read", 0, 0)
+        catalogue = load_records(data_dir, lenient=True)
+        now = build_time() or datetime.now(UTC).replace(microsecond=0)
+        stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
+        step("convert", 0, 0)
+        try:
+            conv = convert(catalogue, config, now=now, previous=stamps)
+        except InputError as exc:  # ids that collide as IRIs
+            findings = [from_problem(p) for p in [*catalogue.problems, *exc.problems]]
+            report = Report(findings, shapes.names, catalogue.rows_read, 0, 0, time.perf_counter() - start)
+            return BuildResult("invalid", report, None, location, time.perf_counter() - start)
+        step("validate", 0, 0)
+        cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
+        report = validate_conversion(
+            conv, shapes, problems=catalogue.problems, records=catalogue.rows_read, config_file=config_file,
+            node_id=config.node.id, cache_path=cache_path, workers=workers, notices=catalogue.notices,
+            violations_only=True, hashes=[conv.stamps[str(r.iri)].etag for r in conv.resources])
+        if not report.conforms:
+            report.seconds = time.perf_counter() - start
+            return BuildResult("invalid", report, None, location, report.seconds)
+        old = previous.stamps if previous is not None else {}
+        changed = {iri for iri, s in conv.stamps.items() if iri not in old or old[iri].etag != s.etag}
+        removed = set(old) - set(conv.stamps)
+        info = BuildInfo(
+            id=f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
+            created=datetime.now(UTC).isoformat(timespec="seconds"), input_hash=digest,
+            bbfair_version=__version__, base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest,
+            counts=dict(conv.counts), triples=sum(len(r.triples) for r in conv.resources),
+            resources=len(conv.resources), changed=len(changed), removed=len(removed),
+            warnings=report.count("warning"))
+        manifest = Manifest(info, conv.stamps)
+        step("publish", 0, len(changed))
+        target.publish(conv.resources, manifest, changed, removed, progress)
+        report.seconds = time.perf_counter() - start
+        return BuildResult("published", report, info, location, report.seconds)
+
+
+def store_size(path: Path) -> int:
+    """Bytes on disk under `path` (for the build summary and the benchmark)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total

@@ -1,0 +1,85 @@
+"""Each resource's document as validated, with its version tag and time, in one SQLite file per build.
+
+The web tier serves resources from here (never re-reading them from Oxigraph, which canonicalises literal
+datatypes), so a GET is one indexed lookup. Bodies are zlib-compressed N-Triples: catalogue documents embed
+their members' summaries and compress about tenfold. SQLite gives atomic commits and concurrent readers for
+free; a build writes its own copy and never touches the live one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    iri TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    parent TEXT,
+    body BLOB NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One stored document."""
+
+    iri: str
+    kind: str
+    etag: str
+    modified: str
+    parent: str | None
+    body: bytes  # N-Triples
+
+    @property
+    def ntriples(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class Documents:
+    """The documents file of one build."""
+
+    def __init__(self, path: Path, read_only: bool = True) -> None:
+        self.path = Path(path)
+        if read_only:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA journal_mode=DELETE")
+            self.db.executescript(SCHEMA)
+
+    def get(self, iri: str) -> Document | None:
+        row = self.db.execute("SELECT iri, kind, etag, modified, parent, body FROM documents WHERE iri = ?",
+                              (iri,)).fetchone()
+        return None if row is None else Document(*row[:5], zlib.decompress(row[5]))
+
+    def iris(self, kind: str | None = None) -> list[str]:
+        if kind is None:
+            rows = self.db.execute("SELECT iri FROM documents ORDER BY iri")
+        else:
+            rows = self.db.execute("SELECT iri FROM documents WHERE kind = ? ORDER BY iri", (kind,))
+        return [r[0] for r in rows]
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def __iter__(self) -> Iterator[Document]:
+        for row in self.db.execute("SELECT iri, kind, etag, modified, parent, body FROM documents ORDER BY iri"):
+            yield Document(*row[:5], zlib.decompress(row[5]))
+
+    def write(self, documents: Iterable[Document], removed: Iterable[str] = ()) -> None:
+        """Insert or replace `documents` and delete `removed`, in one transaction."""
+        with self.db:
+            self.db.executemany("DELETE FROM documents WHERE iri = ?", ((iri,) for iri in removed))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
+                ((d.iri, d.kind, d.etag, d.modified, d.parent, zlib.compress(d.body, 1)) for d in documents))
+
+    def close(self) -> None:
+        self.db.close()

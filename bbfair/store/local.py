@@ -1,0 +1,361 @@
+"""A bbfair store on local disk: builds written beside the live one and switched in atomically.
+
+Layout of a store directory::
+
+    site/
+      bbfair-store.json      marks the directory as a bbfair store (anything else is refused)
+      LIVE                   {"build": "<id>"}: the live build, replaced atomically (rename) on a switch
+      .build.lock            held (flock) by the one build that may run at a time
+      builds/<id>/           one complete build: oxigraph/ (the quad store), documents.sqlite, manifest.json
+      builds/.staging-<id>/  a build being written; never read, removed if its writer died
+
+A build never writes into the live build. Readers (queries, the web server) hold a shared lock on the build
+they have open; a switched-out build is deleted as soon as nobody holds it (by the build that replaced it, or
+by the next one). A killed build leaves only a staging directory, which the next build removes.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import __version__
+from ..errors import StoreError
+from ..mapping.resource import Resource
+from .documents import Document, Documents
+from .manifest import Manifest
+from .serialise import Serialiser
+
+MARKER = "bbfair-store.json"
+LIVE = "LIVE"
+BUILD_LOCK = ".build.lock"
+STAGING = ".staging-"
+#: quads handed to Oxigraph at a time: bounds the memory of a full build
+CHUNK = 200_000
+
+Progress = Callable[[str, int, int], None]
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically and durably (temp file, fsync, rename, fsync the directory)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _lock(path: Path, exclusive: bool, wait: bool = False) -> int | None:
+    """An flock on `path` (created if missing): the fd, or None when someone else holds it and not `wait`."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    flags = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    try:
+        fcntl.flock(fd, flags if wait else flags | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def describe_os_error(exc: OSError, where: Path) -> str:
+    """A data manager's reading of an OSError while writing a build."""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk holding {where} is full ({exc.strerror}); free some space and build again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"no permission to write in {where} ({exc.strerror}); fix the permissions and build again"
+    return f"cannot write the build in {where}: {exc.strerror or exc}"
+
+
+@dataclass
+class Build:
+    """One opened build (for reading): its id, directory, manifest, quad store and documents."""
+
+    id: str
+    path: Path
+    manifest: Manifest
+    quads: ox.Store
+    documents: Documents
+    _lock_fd: int | None = None
+
+    def close(self) -> None:
+        self.documents.close()
+        _unlock(self._lock_fd)
+        self._lock_fd = None
+
+
+class LocalStore:
+    """A store directory (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.builds = self.path / "builds"
+
+    # --- opening ------------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, create: bool = False) -> LocalStore:
+        """Open the store at `path`; with `create`, make it when `path` is missing or an empty directory. A
+        file, or a directory with other content, is refused: bbfair never writes into someone else's folder."""
+        path = Path(path)
+        store = cls(path)
+        if path.is_file():
+            raise StoreError(f"{path} is a file, not a bbfair store directory")
+        marker = path / MARKER
+        if marker.is_file():
+            try:
+                info = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise StoreError(f"{marker} is unreadable ({exc}); is {path} a bbfair store?") from None
+            if info.get("bbfair_store") != 1:
+                raise StoreError(f"{path} is a bbfair store of another format ({info.get('bbfair_store')!r})")
+            return store
+        if path.is_dir() and any(path.iterdir()):
+            raise StoreError(f"{path} is not a bbfair store (it has no {MARKER} and is not empty); give a new or "
+                             "empty directory for --store")
+        if not create:
+            raise StoreError(f"{path} is not a bbfair store yet: run `bbfair build DATA_DIR --store {path}` first")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            store.builds.mkdir(exist_ok=True)
+            _write_durably(marker, json.dumps({"bbfair_store": 1, "created_by": f"bbfair {__version__}",
+                                               "created": datetime.now(UTC).isoformat(timespec="seconds")}))
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, path)) from None
+        return store
+
+    def live_id(self) -> str | None:
+        try:
+            return str(json.loads((self.path / LIVE).read_text(encoding="utf-8"))["build"])
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError) as exc:
+            raise StoreError(f"{self.path / LIVE} is unreadable ({exc})") from None
+
+    def live_path(self) -> Path | None:
+        build = self.live_id()
+        return None if build is None else self.builds / build
+
+    def manifest(self) -> Manifest | None:
+        """The live build's manifest (None before the first build)."""
+        live = self.live_path()
+        if live is None:
+            return None
+        try:
+            return Manifest.from_json((live / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"the live build {live} is damaged ({exc}); rebuild with --force") from None
+
+    def open_live(self) -> Build:
+        """Open the live build for reading, holding it (shared lock) until `Build.close()`."""
+        for _attempt in range(20):
+            build_id = self.live_id()
+            if build_id is None:
+                raise StoreError(f"{self.path} holds no build yet: run `bbfair build DATA_DIR --store {self.path}`")
+            path = self.builds / build_id
+            fd = _lock(path / ".lock", exclusive=False, wait=True) if path.is_dir() else None
+            if fd is not None and self.live_id() == build_id:  # not switched out while we took the lock
+                try:
+                    manifest = Manifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
+                    return Build(build_id, path, manifest, ox.Store.read_only(str(path / "oxigraph")),
+                                 Documents(path / "documents.sqlite"), fd)
+                except (OSError, ValueError) as exc:
+                    _unlock(fd)
+                    raise StoreError(f"the live build {path} is damaged ({exc}); rebuild with --force") from None
+            _unlock(fd)
+            time.sleep(0.05)
+        raise StoreError(f"{self.path}: the live build keeps changing; try again")
+
+    # --- building -----------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def build_lock(self, wait: bool = False) -> Iterator[None]:
+        """Hold the store's build lock: a second build at the same time is refused (or waits, with `wait`)."""
+        lock_path = self.path / BUILD_LOCK
+        try:
+            fd = _lock(lock_path, exclusive=True, wait=wait)
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, self.path)) from None
+        if fd is None:
+            holder = ""
+            with suppress(OSError):
+                holder = lock_path.read_text(encoding="utf-8").strip()
+            raise StoreError(f"another build is publishing into {self.path} ({holder or 'unknown process'}); "
+                             "wait for it to finish (or use --wait)")
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}, started {datetime.now(UTC).isoformat(timespec='seconds')}".encode())
+            yield
+        finally:
+            _unlock(fd)
+
+    def cleanup(self) -> list[str]:
+        """Delete builds that are neither live nor held by a reader or writer; return their names."""
+        live = self.live_id()
+        removed = []
+        if not self.builds.is_dir():
+            return removed
+        for entry in sorted(self.builds.iterdir()):
+            if entry.name == live or not entry.is_dir():
+                continue
+            fd = _lock(entry / ".lock", exclusive=True) if (entry / ".lock").exists() else -1
+            if fd is None:
+                continue  # a reader still has it open, or a build is writing it
+            try:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+            finally:
+                if fd != -1:
+                    _unlock(fd)
+        return removed
+
+    def publish(self, resources: Sequence[Resource], manifest: Manifest, changed: set[str], removed: set[str],
+                progress: Progress | None = None) -> Path:
+        """Write a new build (reusing the live one for unchanged resources) and switch it in. On any failure
+        the staging directory is deleted and the live build is untouched. Call inside `build_lock()`."""
+        build_id = manifest.build.id
+        try:
+            self.builds.mkdir(exist_ok=True)
+            staging = self.builds / f"{STAGING}{build_id}"
+            staging.mkdir()
+            fd = _lock(staging / ".lock", exclusive=True)
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, self.builds)) from None
+        try:
+            self._write(staging, resources, manifest, changed, removed, progress)
+            final = self.builds / build_id
+            os.rename(staging, final)
+            _fsync_dir(self.builds)
+            _write_durably(self.path / LIVE, json.dumps({"build": build_id}))
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(describe_os_error(exc, self.path)) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            _unlock(fd)
+        self.cleanup()
+        return final
+
+    def _write(self, staging: Path, resources: Sequence[Resource], manifest: Manifest, changed: set[str],
+               removed: set[str], progress: Progress | None) -> None:
+        live = self.live_path()
+        previous = self.manifest()
+        incremental = live is not None and previous is not None \
+            and previous.build.base_iri == manifest.build.base_iri
+        quads_dir = staging / "oxigraph"
+        docs_file = staging / "documents.sqlite"
+        if incremental:
+            assert live is not None
+            ox.Store.read_only(str(live / "oxigraph")).backup(str(quads_dir))  # hard links: no copy
+            shutil.copyfile(live / "documents.sqlite", docs_file)
+            todo = [r for r in resources if str(r.iri) in changed]
+        else:
+            todo = list(resources)
+        store = ox.Store(str(quads_dir))
+        if incremental:
+            for iri in sorted(changed | removed):
+                store.remove_graph(ox.NamedNode(iri))
+        serialiser = Serialiser(resources)
+        docs = Documents(docs_file, read_only=False)
+        try:
+            pending: list[ox.Quad] = []
+            batch: list[Document] = []
+            for done, res in enumerate(todo, 1):
+                pending += serialiser.graph_quads(res)
+                stamp = manifest.stamps[str(res.iri)]
+                batch.append(Document(str(res.iri), res.kind, stamp.etag, stamp.modified,
+                                      str(res.parent) if res.parent else None, serialiser.document(res)))
+                if len(pending) >= CHUNK:
+                    store.bulk_extend(pending)
+                    docs.write(batch)
+                    pending, batch = [], []
+                    if progress:
+                        progress("publish", done, len(todo))
+            store.bulk_extend(pending)
+            docs.write(batch, removed=removed if incremental else ())
+            if progress:
+                progress("publish", len(todo), len(todo))
+            store.flush()
+        finally:
+            docs.close()
+            del store
+        _write_durably(staging / "manifest.json", manifest.to_json())
+
+
+class LiveStore:
+    """The live build for a long-running reader (the web server, a SPARQL endpoint): `current()` notices a
+    switch with one `stat` of LIVE and opens the new build, so a server picks up a new build without a restart.
+
+    A switched-out build stays open for `grace` seconds, so requests that were already using it finish on it;
+    then it is closed and deleted."""
+
+    def __init__(self, store: LocalStore, grace: float = 60.0) -> None:
+        self.store = store
+        self.grace = grace
+        self._build: Build | None = None
+        self._key: tuple[int, int] | None = None
+        self._retired: list[tuple[float, Build]] = []
+        self._mutex = threading.Lock()
+
+    def current(self) -> Build:
+        try:
+            st = os.stat(self.store.path / LIVE)
+            key = (st.st_ino, st.st_mtime_ns)
+        except FileNotFoundError:
+            key = None
+        with self._mutex:
+            if self._build is None or key != self._key:
+                fresh = self.store.open_live()
+                if self._build is not None:
+                    self._retired.append((time.monotonic(), self._build))
+                self._build, self._key = fresh, key
+            self._retire(time.monotonic() - self.grace)
+            return self._build
+
+    def _retire(self, before: float) -> None:
+        keep = []
+        for since, build in self._retired:
+            if since <= before:
+                build.close()
+            else:
+                keep.append((since, build))
+        if len(keep) != len(self._retired):
+            self._retired = keep
+            self.store.cleanup()
+
+    def close(self) -> None:
+        with self._mutex:
+            for _since, build in self._retired:
+                build.close()
+            if self._build is not None:
+                self._build.close()
+            self._build, self._retired = None, []

@@ -1,0 +1,336 @@
+"""`bbfair build`: convert → validate → publish into an on-disk store, as a data manager runs it; incremental
+times and ETags; and the faults that must leave the live store intact (violations, SIGKILL half-way, two
+builds at once, a full disk, a permission error)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import first_published, rows, set_cell, write
+from typer.testing import CliRunner
+
+from bbfair.cli import app
+from bbfair.errors import StoreError
+from bbfair.publish import build
+from bbfair.store.documents import Documents
+from bbfair.store.local import LocalStore
+from bbfair.store.query import run
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def select(store: Path, query: str) -> list[dict[str, str]]:
+    """SELECT results as plain strings (SPARQL JSON)."""
+    body = json.loads(run(store, query, "json").body)
+    return [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
+
+
+def snapshot(store: Path) -> dict:
+    """What a reader of the store sees: the live build id, every resource's ETag and time, and the datasets."""
+    live = LocalStore.open(store).open_live()
+    try:
+        docs = {d.iri: (d.etag, d.modified) for d in live.documents}
+    finally:
+        live.close()
+    titles = select(store, "SELECT ?d ?t WHERE { ?d a dcat:Dataset ; dct:title ?t } ORDER BY ?d")
+    return {"live": LocalStore(store).live_id(), "docs": docs, "titles": titles}
+
+
+@pytest.fixture()
+def built(sample_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The sample, built once into a fresh store."""
+    store = tmp_path / "site"
+    result = build(sample_copy, store)
+    assert result.status == "published", result.report.findings[:3]
+    return sample_copy, store
+
+
+def test_build_publishes_one_named_graph_per_resource(built: tuple[Path, Path]) -> None:
+    data, store = built
+    manifest = LocalStore.open(store).manifest()
+    assert manifest is not None
+    graphs = select(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert int(graphs[0]["n"]) == manifest.build.resources == len(manifest.stamps)
+    _, collections = rows(data / "Collections.csv")
+    published = [r for r in collections if r.get("withdrawn", "false") != "true"]
+    datasets = select(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a dcat:Dataset }")
+    assert int(datasets[0]["n"]) == len(published) == manifest.build.counts["dataset"]
+    # the graph of a dataset is named by its IRI and holds its own statements
+    some = select(store, "SELECT ?d WHERE { GRAPH ?d { ?d a dcat:Dataset ; dct:title ?t } } LIMIT 1")
+    assert some and some[0]["d"].startswith("http://127.0.0.1:8000/dataset/")
+    # the union holds each dataset description once, not once per catalogue that embeds it
+    titles = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a dcat:Dataset ; dct:title ?t }")
+    assert int(titles[0]["n"]) == len(published)
+    info = manifest.build
+    assert info.input_hash and info.bbfair_version and info.created and info.base_iri == "http://127.0.0.1:8000"
+    assert set(info.profiles) == {"health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair"}
+
+
+def test_documents_keep_the_validated_datatypes(built: tuple[Path, Path]) -> None:
+    """Oxigraph canonicalises xsd:nonNegativeInteger to xsd:integer; the served documents must not."""
+    _, store = built
+    live = LocalStore.open(store).open_live()
+    try:
+        iri = next(i for i in live.documents.iris("dataset"))
+        doc = live.documents.get(iri)
+    finally:
+        live.close()
+    assert doc is not None and doc.kind == "dataset"
+    assert "XMLSchema#nonNegativeInteger>" in doc.ntriples
+    assert f"<{iri}> <https://w3id.org/fdp/fdp-o#metadataModified>" in doc.ntriples
+    from rdflib import Graph
+    assert len(Graph().parse(data=doc.ntriples, format="nt")) > 20
+
+
+def test_unchanged_input_changes_nothing(built: tuple[Path, Path]) -> None:
+    data, store = built
+    before = snapshot(store)
+    result = build(data, store)
+    assert result.status == "unchanged"
+    assert snapshot(store) == before
+    forced = build(data, store, force=True)  # a forced rebuild re-derives everything and still changes nothing
+    assert forced.status == "published" and forced.info is not None and forced.info.changed == 0
+    after = snapshot(store)
+    assert after["docs"] == before["docs"] and after["titles"] == before["titles"]
+    assert after["live"] != before["live"]
+
+
+def test_changed_record_gets_new_times_others_keep_theirs(built: tuple[Path, Path]) -> None:
+    data, store = built
+    before = snapshot(store)
+    index = first_published(data, "Collections")
+    rid, _ = set_cell(data, "Collections", index, "name", "A renamed collection")
+    time.sleep(1.1)  # times have one-second resolution
+    result = build(data, store)
+    assert result.status == "published" and result.info is not None
+    after = snapshot(store)
+    changed = {iri for iri in after["docs"] if after["docs"][iri] != before["docs"].get(iri)}
+    slug = rid.split(":")[-1] if ":" not in rid else rid.replace("bbmri-eric:ID:", "").replace(":", "-")
+    dataset = next(iri for iri in changed if iri.endswith(f"/dataset/{slug}"))
+    assert any(iri.endswith(f"/distribution/{slug}") for iri in changed)
+    assert "http://127.0.0.1:8000/" in changed  # the root's metadataModified is bumped up the tree
+    assert len(changed) == result.info.changed < 12
+    for iri in set(before["docs"]) - changed:
+        assert after["docs"][iri] == before["docs"][iri]
+    assert after["docs"][dataset][1] > before["docs"][dataset][1]
+    assert {"d": dataset, "t": "A renamed collection"} in after["titles"]
+
+
+def test_removed_record_disappears_and_its_catalogue_updates(built: tuple[Path, Path]) -> None:
+    data, store = built
+    header, collections = rows(data / "Collections.csv")
+    parents = {r["parent_collection"] for r in collections}
+    index = next(i for i, r in enumerate(collections) if r.get("withdrawn", "false") != "true"
+                 and r["id"] not in parents)
+    gone = collections.pop(index)
+    write(data / "Collections.csv", header, collections)
+    result = build(data, store)
+    assert result.status == "published" and result.info is not None and result.info.removed == 2
+    slug = gone["id"].replace("bbmri-eric:ID:", "").replace(":", "-")
+    assert not select(store, f"SELECT * WHERE {{ <http://127.0.0.1:8000/dataset/{slug}> ?p ?o }} LIMIT 1")
+    contains = select(store, "SELECT ?c WHERE { ?c ldp:contains ?x } ")
+    assert contains
+    listed = select(store, f"SELECT ?c WHERE {{ ?c ?p <http://127.0.0.1:8000/dataset/{slug}> }}")
+    assert listed == []
+    live = LocalStore.open(store).open_live()
+    try:
+        assert live.documents.get(f"http://127.0.0.1:8000/dataset/{slug}") is None
+    finally:
+        live.close()
+
+
+def test_violation_publishes_nothing(built: tuple[Path, Path]) -> None:
+    data, store = built
+    before = snapshot(store)
+    index = first_published(data, "Collections")
+    rid, _ = set_cell(data, "Collections", index, "number_of_donors", "-5")
+    result = runner.invoke(app, ["build", str(data), "--store", str(store)])
+    assert result.exit_code == 1, result.output
+    assert rid in result.output and "number_of_donors" in result.output and "not published" in result.output
+    assert snapshot(store) == before
+    assert sorted(p.name for p in (store / "builds").iterdir()) == [before["live"]]
+
+
+def test_input_problem_publishes_nothing(built: tuple[Path, Path]) -> None:
+    data, store = built
+    before = snapshot(store)
+    set_cell(data, "Collections", first_published(data, "Collections"), "materials", "BLOOD_PUDDING")
+    result = runner.invoke(app, ["build", str(data), "--store", str(store)])
+    assert result.exit_code == 1 and "BLOOD_PUDDING" in result.output
+    assert snapshot(store) == before
+
+
+def test_store_refuses_a_directory_that_is_not_a_bbfair_store(sample_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"\xff\xd8")
+    result = runner.invoke(app, ["build", str(sample_dir), "--store", str(other)])
+    assert result.exit_code == 2 and "not a bbfair store" in result.output
+    assert sorted(p.name for p in other.iterdir()) == ["holiday.jpg"]
+    file = tmp_path / "file.txt"
+    file.write_text("x")
+    assert runner.invoke(app, ["build", str(sample_dir), "--store", str(file)]).exit_code == 2
+    assert runner.invoke(app, ["query", "SELECT * { ?s ?p ?o }", "--store", str(other)]).exit_code == 2
+    empty = tmp_path / "empty"
+    result = runner.invoke(app, ["query", "SELECT * { ?s ?p ?o }", "--store", str(empty)])
+    assert result.exit_code == 2 and "bbfair build" in result.output
+
+
+def test_store_location_from_config(sample_copy: Path) -> None:
+    config = sample_copy / "bbfair.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[store]\nlocation = "site"\n', encoding="utf-8")
+    result = runner.invoke(app, ["build", str(sample_copy)])
+    assert result.exit_code == 0, result.output
+    assert (sample_copy / "site" / "bbfair-store.json").is_file()
+    again = runner.invoke(app, ["build", str(sample_copy)])  # the store inside the data dir is not input
+    assert again.exit_code == 0 and "unchanged" in again.output
+
+
+def test_cli_build_summary_and_info(sample_dir: Path, tmp_path: Path) -> None:
+    store = tmp_path / "site"
+    result = runner.invoke(app, ["build", str(sample_dir), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "new or changed" in result.output and "MiB on disk" in result.output
+    info = runner.invoke(app, ["info", "--store", str(store)])
+    assert info.exit_code == 0
+    assert json.loads(info.output)["counts"]["dataset"] > 0
+
+
+# --- faults ---------------------------------------------------------------------------------------------------
+
+def test_disk_full_keeps_the_old_store(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    data, store = built
+    before = snapshot(store)
+    set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
+
+    def full(self, documents, removed=()):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Documents, "write", full)
+    with pytest.raises(StoreError, match="full"):
+        build(data, store)
+    monkeypatch.undo()
+    assert snapshot(store) == before
+    assert [p.name for p in (store / "builds").iterdir()] == [before["live"]]  # no staging left behind
+    assert build(data, store).status == "published"
+
+
+def test_permission_error_keeps_the_old_store(built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    data, store = built
+    before = snapshot(store)
+    set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
+    real_mkdir = Path.mkdir
+
+    def denied(self, *args, **kwargs):
+        if self.name.startswith(".staging-"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    result = runner.invoke(app, ["build", str(data), "--store", str(store)])
+    monkeypatch.undo()
+    assert result.exit_code == 2 and "permission" in result.output.lower(), result.output
+    assert snapshot(store) == before
+
+
+def test_second_build_at_once_is_refused_or_waits(built: tuple[Path, Path]) -> None:
+    data, store = built
+    local = LocalStore.open(store)
+    with local.build_lock():
+        result = runner.invoke(app, ["build", str(data), "--store", str(store), "--force"])
+        assert result.exit_code == 2 and "another build" in result.output and f"pid {os.getpid()}" in result.output
+    holder = threading.Event()
+
+    def hold() -> None:
+        with local.build_lock():
+            holder.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holder.wait()
+    started = time.monotonic()
+    waited = runner.invoke(app, ["build", str(data), "--store", str(store), "--force", "--wait"])
+    thread.join()
+    assert waited.exit_code == 0, waited.output
+    assert time.monotonic() - started >= 0.5
+
+
+def test_two_build_processes_never_interleave(built: tuple[Path, Path]) -> None:
+    data, store = built
+    set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
+    cmd = [sys.executable, "-m", "bbfair.cli", "build", str(data), "--store", str(store), "--no-cache"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes in ([0, 0], [0, 2]), outputs
+    if codes == [0, 2]:
+        assert any("another build" in err for _out, err in outputs)
+    assert len(list((store / "builds").iterdir())) == 1
+    assert {"t": "Renamed"} in [{"t": r["t"]} for r in snapshot(store)["titles"]]
+
+
+def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], tmp_path: Path) -> None:
+    data, store = built
+    before = snapshot(store)
+    set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
+    # slow the publisher down inside the child so the kill surely lands half-way through writing the build
+    script = tmp_path / "slow_build.py"
+    script.write_text(
+        "import sys, time\n"
+        "from bbfair.store import serialise\n"
+        "real = serialise.Serialiser.document\n"
+        "def slow(self, res):\n"
+        "    time.sleep(0.05)\n"
+        "    return real(self, res)\n"
+        "serialise.Serialiser.document = slow\n"
+        "from bbfair.cli import app\n"
+        "sys.argv = ['bbfair', 'build', sys.argv[1], '--store', sys.argv[2], '--force']\n"
+        "app()\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(data), str(store)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(p.name.startswith(".staging-")
+                                                  for p in (store / "builds").iterdir()):
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert proc.poll() is None, "the build ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert snapshot(store) == before  # readers see the old build, whole
+    assert any(p.name.startswith(".staging-") for p in (store / "builds").iterdir())
+    result = build(data, store)  # the next build clears the debris and publishes
+    assert result.status == "published"
+    assert [p.name for p in (store / "builds").iterdir()] == [LocalStore(store).live_id()]
+
+
+def test_running_reader_picks_up_a_new_build(built: tuple[Path, Path]) -> None:
+    """A long-running reader (the web server) sees a new build without a restart; the old build goes once it
+    is released."""
+    from bbfair.store.local import LiveStore
+
+    data, store = built
+    live = LiveStore(LocalStore.open(store), grace=0)
+    first = live.current()
+    old_path = first.path
+    set_cell(data, "Collections", first_published(data, "Collections"), "name", "Seen without restart")
+    assert build(data, store).status == "published"
+    assert old_path.is_dir()  # still held by the reader: not deleted under it
+    second = live.current()
+    assert second.id != first.id
+    titles = [str(r["t"]) for r in second.quads.query(
+        'SELECT ?t WHERE { ?d <http://purl.org/dc/terms/title> ?t }', use_default_graph_as_union=True)]
+    assert '"Seen without restart"@en' in titles
+    live.current()
+    assert not old_path.exists()
+    live.close()
