@@ -42,8 +42,8 @@ MARKER = "bbfair-store.json"
 LIVE = "LIVE"
 BUILD_LOCK = ".build.lock"
 STAGING = ".staging-"
-#: quads handed to Oxigraph at a time: bounds the memory of a full build
-CHUNK = 200_000
+#: N-Quads characters handed to Oxigraph at a time: bounds the memory of a full build
+CHUNK = 32 * 2**20
 
 Progress = Callable[[str, int, int], None]
 
@@ -287,20 +287,23 @@ class LocalStore:
         serialiser = Serialiser(resources)
         docs = Documents(docs_file, read_only=False)
         try:
-            pending: list[ox.Quad] = []
+            pending: list[str] = []
+            size = 0
             batch: list[Document] = []
             for done, res in enumerate(todo, 1):
-                pending += serialiser.graph_quads(res)
+                text = serialiser.graph_nquads(res)
+                pending.append(text)
+                size += len(text)
                 stamp = manifest.stamps[str(res.iri)]
                 batch.append(Document(str(res.iri), res.kind, stamp.etag, stamp.modified,
                                       str(res.parent) if res.parent else None, serialiser.document(res)))
-                if len(pending) >= CHUNK:
-                    store.bulk_extend(pending)
+                if size >= CHUNK:
+                    _load(store, pending)
                     docs.write(batch)
-                    pending, batch = [], []
+                    pending, batch, size = [], [], 0
                     if progress:
                         progress("publish", done, len(todo))
-            store.bulk_extend(pending)
+            _load(store, pending)
             docs.write(batch, removed=removed if incremental else ())
             if progress:
                 progress("publish", len(todo), len(todo))
@@ -309,6 +312,16 @@ class LocalStore:
             docs.close()
             del store
         _write_durably(staging / "manifest.json", manifest.to_json())
+
+
+def _load(store: ox.Store, chunks: list[str]) -> None:
+    """Bulk-load N-Quads text; an IRI or literal Oxigraph rejects becomes a StoreError naming it."""
+    if not chunks:
+        return
+    try:
+        store.bulk_load(input="".join(chunks).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise StoreError(f"a converted statement is not valid RDF, nothing was published: {exc}") from None
 
 
 class LiveStore:
