@@ -139,7 +139,9 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
             report.seconds = time.perf_counter() - start
             return BuildResult("invalid", report, None, location, report.seconds)
         old = previous.stamps if previous is not None else {}
-        changed = {iri for iri, s in conv.stamps.items() if iri not in old or old[iri].etag != s.etag}
+        # an empty old hash marks a resource an interrupted remote build may have half-written: re-send it
+        changed = {iri for iri, s in conv.stamps.items()
+                   if iri not in old or old[iri].etag != s.etag or not old[iri].hash}
         removed = set(old) - set(conv.stamps)
         info = BuildInfo(
             id=f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",

@@ -1,0 +1,371 @@
+"""A bbfair store in any SPARQL 1.1 server (Oxigraph server, Fuseki, Virtuoso, GraphDB), reached over HTTP
+through the SPARQL 1.1 Protocol (queries, updates) and the Graph Store Protocol (the build manifest).
+
+The server holds one named graph per resource (graph IRI = resource IRI), like the local store, plus two
+graphs of bbfair's own:
+
+* `<urn:bbfair:build>`: the build manifest (`bbfair:manifest`, the JSON of `Manifest`) and a few readable
+  triples (build id, `dct:created`, bbfair version, input hash, base IRI);
+* `<urn:bbfair:lock>`: the holder of the build lock (id, host, pid, start time), while a build runs.
+
+bbfair's queries read the union of the named graphs, so the server must use that union as its default graph:
+Oxigraph `oxigraph serve --union-default-graph`; Fuseki `tdb2:unionDefaultGraph true` on the dataset;
+Virtuoso and GraphDB do so by default. A publish checks this and refuses a server that does not. bbfair's
+own two graphs are then part of the union too; they hold no catalogue classes, so catalogue queries skip them.
+
+A remote store cannot switch builds atomically as the local one does: each HTTP request is one transaction
+(on Oxigraph), and a publish takes many. So the manifest is written last, and before any resource graph is
+touched the IRIs about to change are recorded in the manifest graph (`bbfair:pending`, one request). A build
+interrupted half-way therefore leaves the old manifest with those IRIs marked; `manifest()` reports their
+hashes as unknown, so the next build sees them as changed and re-sends them, completing the interrupted one
+(even where a resource went back to its old content in between). Readers may see a mix of old and new
+resource graphs while a publish runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import re
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+from ..config import Store as StoreSettings
+from ..errors import StoreError
+from ..mapping.resource import Resource
+from .manifest import Manifest
+from .serialise import Serialiser
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+BBFAIR = "https://w3id.org/bbfair/ns#"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BUILD_GRAPH = "urn:bbfair:build"
+LOCK_GRAPH = "urn:bbfair:lock"
+#: a lock held longer than this is taken to be left by a killed build and may be taken over
+STALE_LOCK = timedelta(hours=6)
+#: characters of SPARQL Update per request: large enough to amortise a request, small enough that one
+#: transaction stays cheap for the server (Oxigraph holds a whole request's changes in memory)
+BATCH_CHARS = 4_000_000
+PREFIXES = f"PREFIX bbfair: <{BBFAIR}>\nPREFIX dct: <{DCT}>\nPREFIX xsd: <{XSD}>\n"
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def _iri(value: str) -> str:
+    """An IRI in N-Triples/SPARQL syntax (pyoxigraph checks it is one)."""
+    return str(ox.NamedNode(value))
+
+
+def _parse_time(text: str) -> datetime:
+    """An xsd:dateTime as servers write it (nanoseconds, `Z`) as an aware datetime."""
+    return datetime.fromisoformat(_FRACTION.sub(r"\1", text).replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """One entry of the lock graph."""
+
+    id: str
+    host: str
+    pid: str
+    started: str
+
+    def __str__(self) -> str:
+        return f"host {self.host}, pid {self.pid}, started {self.started}"
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server as a bbfair store (see the module docstring); the same interface as `LocalStore`."""
+
+    #: seconds between attempts of `build_lock(wait=True)` (randomised by ±50 % so waiting builds spread out)
+    lock_poll = 5.0
+
+    def __init__(self, url: str, settings: StoreSettings | None = None, client: httpx.Client | None = None,
+                 batch_chars: int = BATCH_CHARS) -> None:
+        settings = settings or StoreSettings()
+        self.url = url.rstrip("/")
+        self.query_endpoint = settings.query_endpoint or f"{self.url}/query"
+        self.update_endpoint = settings.update_endpoint or f"{self.url}/update"
+        self.graph_store_endpoint = settings.graph_store_endpoint or f"{self.url}/store"
+        self.timeout = settings.timeout
+        self.batch_chars = batch_chars
+        self._own_client = client is None
+        self.client = client or httpx.Client(timeout=settings.timeout)
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- HTTP ---------------------------------------------------------------------------------------------------
+
+    def _send(self, what: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One request; every failure becomes a StoreError saying which URL, what happened and what to check."""
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.TimeoutException:
+            raise StoreError(f"{what}: {url} did not answer within {self.timeout:g} s; check that the server is "
+                             "up and not overloaded, or raise [store] timeout in bbfair.toml") from None
+        except httpx.ConnectError as exc:
+            raise StoreError(f"{what}: cannot connect to {url} ({exc}); check that the SPARQL server is running "
+                             "and that --store (or [store] in bbfair.toml) gives its address") from None
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{what}: the request to {url} failed ({exc}); check the address and the network "
+                             "between here and the server") from None
+        if response.status_code >= 400:
+            raise StoreError(f"{what}: {url} answered {response.status_code} {response.reason_phrase}: "
+                             f"{_message(response)}; {_hint(response.status_code)}")
+        return response
+
+    def _update(self, what: str, text: str) -> None:
+        self._send(what, "POST", self.update_endpoint, content=(PREFIXES + text).encode("utf-8"),
+                   headers={"Content-Type": "application/sparql-update"})
+
+    def _select(self, what: str, text: str) -> list[dict[str, str]]:
+        """A SELECT's rows as {variable: lexical value}."""
+        _kind, body = self._query(what, PREFIXES + text, "application/sparql-results+json")
+        try:
+            rows = json.loads(body)["results"]["bindings"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{what}: {self.query_endpoint} did not answer with SPARQL JSON results ({exc}); is "
+                             "it a SPARQL query endpoint?") from None
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+    def _ask(self, what: str, text: str) -> bool:
+        _kind, body = self._query(what, PREFIXES + text, "application/sparql-results+json")
+        try:
+            return bool(json.loads(body)["boolean"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{what}: {self.query_endpoint} did not answer with SPARQL JSON results ({exc}); is "
+                             "it a SPARQL query endpoint?") from None
+
+    def _query(self, what: str, text: str, accept: str) -> tuple[str, bytes]:
+        response = self._send(what, "POST", self.query_endpoint, content=text.encode("utf-8"),
+                              headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        return response.headers.get("content-type", accept), response.content
+
+    def query(self, query: str, accept: str) -> tuple[str, bytes]:
+        """Run any SPARQL query on the server (default graph: the union); return its content type and body."""
+        return self._query("the query failed", query, accept)
+
+    # --- the manifest -------------------------------------------------------------------------------------------
+
+    def manifest(self) -> Manifest | None:
+        """The manifest of the last complete build (None before the first). Resources that an interrupted build
+        had started to rewrite come back with an empty hash, so the next build re-sends them."""
+        what = f"cannot read the build manifest from {self.url}"
+        own = f"GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}>"
+        rows = self._select(what, f"SELECT ?m WHERE {{ {own} bbfair:manifest ?m }} }}")
+        if not rows:
+            return None
+        try:
+            manifest = Manifest.from_json(rows[0]["m"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"the build manifest in {self.url} (graph <{BUILD_GRAPH}>) is damaged ({exc}); "
+                             "rebuild with --force") from None
+        pending = self._select(what, f"SELECT ?p WHERE {{ {own} bbfair:pending ?p }} }}")
+        for row in pending:
+            old = manifest.stamps.get(row["p"])
+            if old is not None:
+                manifest.stamps[row["p"]] = replace(old, hash="")
+        return manifest
+
+    def _manifest_triples(self, manifest: Manifest) -> bytes:
+        build = manifest.build
+        node = ox.NamedNode(BUILD_GRAPH)
+        values: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+            (BBFAIR + "manifest", ox.Literal(manifest.to_json())),
+            (BBFAIR + "buildId", ox.Literal(build.id)),
+            (DCT + "created", ox.Literal(build.created, datatype=ox.NamedNode(XSD + "dateTime"))),
+            (BBFAIR + "version", ox.Literal(build.bbfair_version)),
+            (BBFAIR + "inputHash", ox.Literal(build.input_hash)),
+            (BBFAIR + "baseIri", ox.NamedNode(build.base_iri)),
+            (BBFAIR + "resources", ox.Literal(str(len(manifest.stamps)), datatype=ox.NamedNode(XSD + "integer"))),
+        ]
+        triples = [ox.Triple(node, ox.NamedNode(p), o) for p, o in values]
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    # --- the build lock -----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def build_lock(self, wait: bool = False) -> Iterator[None]:
+        """Hold the server's build lock, so two builds (from any machines) never interleave their writes; a
+        second build is refused with the holder's host, pid and start time (or waits, with `wait`).
+
+        Taking it is one SPARQL Update that inserts our entry only where the lock graph is empty, then a read
+        back: if ours is the only entry we hold it; if another build inserted at the same moment, we withdraw
+        ours (both may withdraw; then both retry or report). Times are the server's clock (`NOW()`). A lock
+        older than 6 hours is taken to be left by a killed build and is taken over (with a warning): builds are
+        expected to take minutes. It is released on exit, also on an exception."""
+        holder = uuid.uuid4().hex
+        while True:
+            other = self._try_lock(holder)
+            if other is None:
+                break
+            if not wait:
+                raise StoreError(f"another build is publishing into {self.url} ({other}); wait for it to finish "
+                                 "(or use --wait)")
+            time.sleep(self.lock_poll * random.uniform(0.5, 1.5))
+        try:
+            yield
+        except BaseException:
+            try:
+                self._release(holder)
+            except StoreError as exc:  # keep the build's own error; the lock goes stale in 6 hours
+                log.warning("could not release the build lock: %s", exc)
+            raise
+        self._release(holder)
+
+    def _try_lock(self, holder: str) -> _Holder | None:
+        """Take the lock for `holder`: None when taken, else the build that holds it."""
+        what = f"cannot take the build lock of {self.url}"
+        first: _Holder | None = None
+        for _attempt in range(5):
+            self._update(what, f"""INSERT {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}:{holder}> bbfair:holder "{holder}" ;
+                bbfair:host {ox.Literal(socket.gethostname())} ; bbfair:pid "{os.getpid()}" ; bbfair:started ?now }} }}
+                WHERE {{ FILTER NOT EXISTS {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }} BIND(NOW() AS ?now) }}""")
+            rows = self._select(what, f"""SELECT ?id ?host ?pid ?started (NOW() AS ?now) WHERE {{ GRAPH <{LOCK_GRAPH}>
+                {{ ?h bbfair:holder ?id ; bbfair:host ?host ; bbfair:pid ?pid ; bbfair:started ?started }} }}
+                ORDER BY ?started ?id""")
+            holders = [_Holder(r["id"], r["host"], r["pid"], r["started"]) for r in rows]
+            others = [h for h in holders if h.id != holder]
+            if not others and len(holders) == 1:
+                return None
+            if len(holders) > len(others):  # we raced another build: withdraw and let it (or a retry) win
+                self._release(holder)
+            if not others:
+                continue  # released between our insert and our read: try again
+            first = others[0]
+            now = rows[0].get("now")
+            try:
+                stale = now is not None and _parse_time(now) - _parse_time(first.started) > STALE_LOCK
+            except ValueError:
+                stale = False
+            if not stale:
+                return first
+            log.warning("taking over the build lock of %s, held since more than 6 hours (%s)", self.url, first)
+            self._release(first.id)
+        return first or _Holder("?", "unknown", "?", "just now")
+
+    def _release(self, holder: str) -> None:
+        """Empty the lock graph, in one request and only where `holder` is in it (never someone else's lock)."""
+        self._update(f"cannot release the build lock of {self.url}",
+                     f"""DELETE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }}
+                     WHERE {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}:{holder}> bbfair:holder ?x . ?s ?p ?o }} }}""")
+
+    # --- publishing ---------------------------------------------------------------------------------------------
+
+    def publish(self, resources: Sequence[Resource], manifest: Manifest, changed: set[str], removed: set[str],
+                progress: Progress | None = None) -> str:
+        """Replace the named graph of every `changed` resource, drop those of `removed`, then write the manifest
+        (validation happened before). Each request carries about `batch_chars` of SPARQL Update; see the module
+        docstring for what an interruption leaves. Call inside `build_lock()`. Returns the server's URL."""
+        by_iri = {str(r.iri): r for r in resources}
+        missing = changed - by_iri.keys()
+        if missing:
+            raise ValueError(f"changed resources not in `resources`: {sorted(missing)[:5]}")
+        todo = sorted(changed)
+        gone = sorted(removed - changed)
+        what = f"cannot publish into {self.url}"
+        has_manifest = self._ask(what, f"ASK {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> bbfair:manifest ?m }} }}")
+        if has_manifest:
+            self._check_union(f"<{BUILD_GRAPH}> bbfair:manifest ?m")
+            if todo or gone:  # mark first: an interruption from here on makes the next build re-send these
+                self._update(what, f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{\n"
+                             + "".join(f"<{BUILD_GRAPH}> bbfair:pending {_iri(i)} .\n" for i in todo + gone) + "} }")
+        serialiser = Serialiser(resources)
+        total = len(todo) + len(gone)
+        probe: list[str] = []
+        with ThreadPoolExecutor(max_workers=1) as sender:  # the next batch is serialised while one is sent
+            sending: tuple[Future[None], int] | None = None
+            for text, done in self._batches(serialiser, by_iri, gone + todo, changed, probe):
+                if sending is not None:
+                    sending[0].result()
+                    if progress:
+                        progress("publish", sending[1], total)
+                sending = sender.submit(self._update, what, text), done
+            if sending is not None:
+                sending[0].result()
+        if progress:
+            progress("publish", total, total)
+        if probe and not has_manifest:
+            self._check_union(probe[0])
+        self._send(what, "PUT", self.graph_store_endpoint, params={"graph": BUILD_GRAPH},
+                   content=self._manifest_triples(manifest), headers={"Content-Type": "application/n-triples"})
+        return self.url
+
+    def _batches(self, serialiser: Serialiser, by_iri: dict[str, Resource], iris: list[str], changed: set[str],
+                 probe: list[str]) -> Iterator[tuple[str, int]]:
+        """SPARQL Update requests of about `batch_chars` each (each is one transaction on Oxigraph), replacing
+        the graphs of `changed` and dropping the others, with how many IRIs are done after each. The first
+        triple sent is appended to `probe`, for the union check."""
+        parts: list[str] = []
+        size = 0
+        for done, iri in enumerate(iris, 1):
+            graph = _iri(iri)
+            part = f"DROP SILENT GRAPH {graph}"
+            if iri in changed:
+                quads = serialiser.graph_quads(by_iri[iri])
+                if quads:
+                    body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+                    part += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body.decode('utf-8')}}} }}"
+                    if not probe:
+                        probe.append(f"{quads[0].subject} {quads[0].predicate} {quads[0].object}")
+            parts.append(part)
+            size += len(part)
+            if size >= self.batch_chars or done == len(iris):
+                yield ";\n".join(parts), done
+                parts, size = [], 0
+
+    def _check_union(self, pattern: str) -> None:
+        """Refuse a server whose default graph is not the union of the named graphs: bbfair's queries (and the
+        web tier's) would find nothing. `pattern` is a triple pattern known to be in some named graph."""
+        if not self._ask(f"cannot publish into {self.url}", f"ASK {{ {pattern} }}"):
+            raise StoreError(f"{self.url} does not use the union of the named graphs as its default graph, so "
+                             "bbfair's queries would find nothing; start Oxigraph with `oxigraph serve "
+                             "--union-default-graph` (Fuseki: `tdb2:unionDefaultGraph true`) and build again")
+
+
+def _message(response: httpx.Response) -> str:
+    """The server's own explanation, shortened to what fits in one error message."""
+    text = " ".join(response.text.split())
+    return (text[:500] + "…" if len(text) > 500 else text) or "(no message)"
+
+
+def _hint(status: int) -> str:
+    """What a data manager should check for an HTTP status."""
+    if status == 400:
+        return "the server refused the request as malformed (for a query: check its syntax)"
+    if status in (401, 403):
+        return "the server needs credentials or refuses writes from here; check its access settings"
+    if status == 404:
+        return ("no such endpoint: check the URL, and set [store] query_endpoint / update_endpoint / "
+                "graph_store_endpoint in bbfair.toml when the server is not laid out like Oxigraph's")
+    if status == 405:
+        return "the endpoint does not take this request: check the [store] endpoints (is the server read-only?)"
+    if status == 413:
+        return "the request is larger than the server accepts: raise its upload limit"
+    if status >= 500:
+        return "the server failed: see its log"
+    return "check the server's address and configuration"
