@@ -326,12 +326,12 @@ class RemoteStore:
             graph = _iri(iri)
             part = f"DROP SILENT GRAPH {graph}"
             if iri in changed:
-                quads = serialiser.graph_quads(by_iri[iri])
-                if quads:
-                    body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
-                    part += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body.decode('utf-8')}}} }}"
+                lines = serialiser.graph_ntriples(by_iri[iri])
+                if lines:
+                    body = "\n".join(lines)
+                    part += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
                     if not probe:
-                        probe.append(f"{quads[0].subject} {quads[0].predicate} {quads[0].object}")
+                        probe.append(lines[0].removesuffix(" ."))
             parts.append(part)
             size += len(part)
             if size >= self.batch_chars or done == len(iris):

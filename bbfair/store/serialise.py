@@ -1,4 +1,4 @@
-"""Resources → what the store holds: each resource's named graph (pyoxigraph quads) and its document as
+"""Resources → what the store holds: each resource's named graph (N-Quads text) and its document as
 validated (N-Triples bytes).
 
 The named graph of a resource holds the statements it owns: those whose subject is the resource itself, one of
@@ -12,79 +12,43 @@ validated document, kept beside the store (`documents`), because Oxigraph canoni
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..mapping.resource import Resource
 
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 class Serialiser:
-    """Converts the resources of one conversion, sharing one term cache (most terms repeat)."""
+    """Writes the resources of one conversion as N-Triples/N-Quads text: what Oxigraph's bulk loader and SPARQL
+    servers read fastest (building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
 
     def __init__(self, resources: Sequence[Resource]) -> None:
         self.owned: set[str] = {str(r.iri) for r in resources}
-        self._terms: dict[Node, OxTerm] = {}
-        self._datatypes: dict[str, ox.NamedNode] = {}
 
-    def term(self, term: Node) -> OxTerm:
-        found = self._terms.get(term)
-        if found is None:
-            found = self._terms[term] = self._convert(term)
-        return found
-
-    def _convert(self, term: Node) -> OxTerm:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype:
-                key = str(term.datatype)
-                dt = self._datatypes.get(key)
-                if dt is None:
-                    dt = self._datatypes[key] = ox.NamedNode(key)
-                return ox.Literal(str(term), datatype=dt)
-            return ox.Literal(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        raise TypeError(f"cannot store {term!r}")
-
-    def _foreign(self, subject: Node, own: str) -> bool:
-        """Whether `subject` is (a fragment of) another resource, whose own graph holds its statements."""
-        if not isinstance(subject, URIRef):
-            return False
-        text = str(subject).split("#", 1)[0]
-        return text != own and text in self.owned
-
-    def graph_quads(self, res: Resource) -> list[ox.Quad]:
-        """The statements `res` owns, in its named graph (graph IRI = resource IRI), as pyoxigraph quads."""
+    def _owned_lines(self, res: Resource, end: str) -> list[str]:
         own = str(res.iri)
-        graph = ox.NamedNode(own)
-        term = self.term
-        return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in res.triples
-                if not self._foreign(s, own)]
-
-    def graph_nquads(self, res: Resource) -> str:
-        """The same statements as N-Quads text (what Oxigraph's bulk loader and SPARQL servers read fastest:
-        building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
-        own = str(res.iri)
-        graph = f" <{own}> .\n"
         owned = self.owned
         lines = []
         for s, p, o in res.triples:
             if type(s) is URIRef:
                 base = str(s).split("#", 1)[0]
-                if base != own and base in owned:
+                if base != own and base in owned:  # another resource's statement: in its own graph
                     continue
-            lines.append(f"{nt(s)} {nt(p)} {nt(o)}{graph}")
-        return "".join(lines)
+            lines.append(f"{nt(s)} {nt(p)} {nt(o)}{end}")
+        return lines
+
+    def graph_ntriples(self, res: Resource) -> list[str]:
+        """The statements `res` owns, one N-Triples line each (without the final newline)."""
+        return self._owned_lines(res, " .")
+
+    def graph_nquads(self, res: Resource) -> str:
+        """The statements `res` owns as N-Quads in its named graph (graph IRI = resource IRI)."""
+        return "".join(self._owned_lines(res, f" <{res.iri}> .\n"))
 
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""
@@ -110,8 +74,3 @@ def nt(term: Node) -> str:
     if isinstance(term, Literal):  # a Literal subclass
         return nt(Literal(str(term), lang=term.language, datatype=term.datatype))
     raise TypeError(f"cannot store {term!r}")
-
-
-def nquads(quads: Iterable[ox.Quad]) -> bytes:
-    """Quads as N-Quads bytes (what bulk loads and SPARQL servers take)."""
-    return ox.serialize(list(quads), format=ox.RdfFormat.N_QUADS) or b""
