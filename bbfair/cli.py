@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, ClassVar
 
@@ -34,15 +35,20 @@ def _fail(exc: InputError, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def print_summary(conv: Conversion, seconds: float, output: Path | None = None) -> None:
-    """The conversion summary: what was published, what was derived, what was ignored."""
-    table = Table(title="bbfair conversion", show_header=True)
+def _counts_table(title: str, counts: Mapping[str, int]) -> Table:
+    """How many resources of each kind were published."""
+    table = Table(title=title, show_header=True)
     table.add_column("published")
     table.add_column("count", justify="right")
     for kind in ("catalog", "dataset", "distribution", "agent", "contact", "container", "concept"):
-        if conv.counts.get(kind):
-            table.add_row(kind, str(conv.counts[kind]))
-    console.print(table)
+        if counts.get(kind):
+            table.add_row(kind, str(counts[kind]))
+    return table
+
+
+def print_summary(conv: Conversion, seconds: float, output: Path | None = None) -> None:
+    """The conversion summary: what was published, what was derived, what was ignored."""
+    console.print(_counts_table("bbfair conversion", conv.counts))
     triples = conv.triple_count()
     console.print(f"{triples} triples in {len(conv.resources)} resource graphs, {seconds:.2f} s"
                   + (f" → {output}" if output else ""), highlight=False)
@@ -199,13 +205,7 @@ def build(
                       f"({info.resources} resources); nothing to do (--force rebuilds)", highlight=False,
                       soft_wrap=True)
         return
-    table = Table(title=f"build {info.id}", show_header=True)
-    table.add_column("published")
-    table.add_column("count", justify="right")
-    for kind in ("catalog", "dataset", "distribution", "agent", "contact", "container", "concept"):
-        if info.counts.get(kind):
-            table.add_row(kind, str(info.counts[kind]))
-    console.print(table)
+    console.print(_counts_table(f"build {info.id}", info.counts))
     size = f", {store_size(Path(result.location)) / 2**20:.1f} MiB on disk" \
         if Path(result.location).is_dir() else ""
     console.print(f"{info.resources} resources ({info.changed} new or changed, {info.removed} removed), "

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from bbfair.cli import app
 from bbfair.errors import StoreError
+from bbfair.mapping.iris import slug
 from bbfair.publish import build
 from bbfair.store.documents import Documents
 from bbfair.store.local import LocalStore
@@ -115,9 +116,8 @@ def test_changed_record_gets_new_times_others_keep_theirs(built: tuple[Path, Pat
     assert result.status == "published" and result.info is not None
     after = snapshot(store)
     changed = {iri for iri in after["docs"] if after["docs"][iri] != before["docs"].get(iri)}
-    slug = rid.split(":")[-1] if ":" not in rid else rid.replace("bbmri-eric:ID:", "").replace(":", "-")
-    dataset = next(iri for iri in changed if iri.endswith(f"/dataset/{slug}"))
-    assert any(iri.endswith(f"/distribution/{slug}") for iri in changed)
+    dataset = next(iri for iri in changed if iri.endswith(f"/dataset/{slug(rid)}"))
+    assert any(iri.endswith(f"/distribution/{slug(rid)}") for iri in changed)
     assert "http://127.0.0.1:8000/" in changed  # the root's metadataModified is bumped up the tree
     assert len(changed) == result.info.changed < 12
     for iri in set(before["docs"]) - changed:
@@ -136,15 +136,15 @@ def test_removed_record_disappears_and_its_catalogue_updates(built: tuple[Path, 
     write(data / "Collections.csv", header, collections)
     result = build(data, store)
     assert result.status == "published" and result.info is not None and result.info.removed == 2
-    slug = gone["id"].replace("bbmri-eric:ID:", "").replace(":", "-")
-    assert not select(store, f"SELECT * WHERE {{ <http://127.0.0.1:8000/dataset/{slug}> ?p ?o }} LIMIT 1")
+    gone_iri = f"http://127.0.0.1:8000/dataset/{slug(gone['id'])}"
+    assert not select(store, f"SELECT * WHERE {{ <{gone_iri}> ?p ?o }} LIMIT 1")
     contains = select(store, "SELECT ?c WHERE { ?c ldp:contains ?x } ")
     assert contains
-    listed = select(store, f"SELECT ?c WHERE {{ ?c ?p <http://127.0.0.1:8000/dataset/{slug}> }}")
+    listed = select(store, f"SELECT ?c WHERE {{ ?c ?p <{gone_iri}> }}")
     assert listed == []
     live = LocalStore.open(store).open_live()
     try:
-        assert live.documents.get(f"http://127.0.0.1:8000/dataset/{slug}") is None
+        assert live.documents.get(gone_iri) is None
     finally:
         live.close()
 

@@ -117,6 +117,7 @@ class LocalStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.builds = self.path / "builds"
+        self._manifest: tuple[str, Manifest] | None = None
 
     # --- opening ------------------------------------------------------------------------------------------------
 
@@ -164,14 +165,20 @@ class LocalStore:
         return None if build is None else self.builds / build
 
     def manifest(self) -> Manifest | None:
-        """The live build's manifest (None before the first build)."""
-        live = self.live_path()
-        if live is None:
+        """The live build's manifest (None before the first build); read once per live build, since a build
+        asks for it twice and it is tens of MB at 100k collections."""
+        build_id = self.live_id()
+        if build_id is None:
             return None
+        if self._manifest is not None and self._manifest[0] == build_id:
+            return self._manifest[1]
+        live = self.builds / build_id
         try:
-            return Manifest.from_json((live / "manifest.json").read_text(encoding="utf-8"))
+            manifest = Manifest.from_json((live / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(f"the live build {live} is damaged ({exc}); rebuild with --force") from None
+        self._manifest = (build_id, manifest)
+        return manifest
 
     def open_live(self) -> Build:
         """Open the live build for reading, holding it (shared lock) until `Build.close()`."""
