@@ -111,6 +111,19 @@ class Store(_Strict):
         return value
 
 
+class Sparql(_Strict):
+    """Limits of the public SPARQL endpoint (`/sparql`)."""
+
+    #: seconds a query may run before it is stopped (503)
+    timeout: float = Field(default=10.0, gt=0)
+    #: most result rows (or triples) returned; a note says when the cap applied
+    max_rows: int = Field(default=10000, gt=0)
+    #: hosts a SERVICE clause may reach (e.g. "query.wikidata.org"); empty: SERVICE is always refused
+    service_allow: list[str] = Field(default_factory=list)
+    #: queries run at once; more wait their turn, so pages keep answering
+    max_running: int = Field(default=2, gt=0)
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -122,6 +135,7 @@ class Config(_Strict):
     access: Access
     output: Output = Output()
     store: Store = Store()
+    sparql: Sparql = Sparql()
 
     @field_validator("base_iri")
     @classmethod

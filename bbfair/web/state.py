@@ -1,0 +1,47 @@
+"""What every request handler shares: the live build of the store (re-opened when a new build is switched
+in), the serving settings and the template environment. One `SiteState` per server process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from .. import __version__
+from ..config import Sparql
+from ..store.local import Build, LiveStore, LocalStore
+
+
+@dataclass
+class ServeSettings:
+    """How the server runs: which store it serves and the SPARQL endpoint's limits."""
+
+    store: Path
+    sparql: Sparql = field(default_factory=Sparql)
+    #: seconds a switched-out build stays open for requests that were already using it
+    grace: float = 60.0
+
+
+class SiteState:
+    """The live store and the shared, read-only helpers of one server process."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self.store = LocalStore.open(settings.store)
+        self.live = LiveStore(self.store, grace=settings.grace)
+        self.version = __version__
+
+    def build(self) -> Build:
+        """The live build (one `stat` per call; a new build is opened when it was switched in)."""
+        return self.live.current()
+
+    @cached_property
+    def templates(self) -> jinja2.Environment:
+        """Jinja2 templates of `bbfair/web/templates/`, autoescaped (text from records is never trusted)."""
+        return jinja2.Environment(loader=jinja2.PackageLoader("bbfair.web", "templates"),
+                                  autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+    def close(self) -> None:
+        self.live.close()
