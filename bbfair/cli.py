@@ -180,6 +180,14 @@ def build(
     Nothing is published unless every record converts and every document passes the profiles: the store
     keeps what it had (and a running server keeps serving it). Exit 0 when published or unchanged, 1 on
     violations, 2 when the input or the store cannot be used."""
+    _run_build(data_dir, store, base_iri, profile, shapes, workers=workers, force=force, wait=wait,
+               no_cache=no_cache)
+
+
+def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, profile: list[str] | None,
+               shapes: list[Path] | None, *, workers: int | None = None, force: bool = False, wait: bool = False,
+               no_cache: bool = False) -> None:
+    """`bbfair build` (also the first step of `bbfair serve DATA_DIR`): progress, summary and exit codes."""
     from .publish import build as run_build
     from .publish import store_size
 
@@ -191,8 +199,7 @@ def build(
     except InputError as exc:
         raise _fail(exc, 2) from None
     except StoreError as exc:
-        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise _store_error(exc) from None
     if result.status == "invalid":
         typer.echo(to_text(result.report))
         console.print(f"[bold red]not published[/]: the catalogue has violations; {result.location} is "
@@ -214,6 +221,77 @@ def build(
     if info.warnings:
         console.print(f"warnings do not stop publishing; `bbfair validate {data_dir}` lists them",
                       highlight=False)
+
+
+def _store_error(exc: StoreError) -> typer.Exit:
+    console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def serve(
+    data_dir: Annotated[Path | None, typer.Argument(help="folder holding bbfair.toml and the records: built "
+                                                         "first (as `bbfair build`), then served")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="store directory (default: [store] location "
+                                                                "in bbfair.toml, else DATA_DIR/.bbfair/store)")]
+    = None,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: every interface)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    base_iri: Annotated[str | None, typer.Option("--base-iri", help="base IRI of every resource (overrides "
+                                                                     "bbfair.toml; default: the serving URL)")]
+    = None,
+    workers: Annotated[int, typer.Option(help="server processes")] = 1,
+    profile: Annotated[list[str] | None, typer.Option("--profile", help="profiles the build must pass")] = None,
+) -> None:
+    """Serve a catalogue as a FAIR Data Point with HTML pages and a SPARQL endpoint.
+
+    With DATA_DIR it is built first (nothing is served if it has violations); with only --store the store's
+    live build is served. The server picks up later builds into the same store without a restart."""
+    from .web.serve import plan_from_data, plan_from_store, run
+
+    try:
+        if data_dir is not None:
+            plan, _config = plan_from_data(data_dir, store, host, port, base_iri)
+            _run_build(data_dir, plan.store, plan.base_iri, profile, None)
+        elif store is not None:
+            from .config import Sparql
+
+            plan = plan_from_store(store, host, port, base_iri, Sparql())
+        else:
+            console.print("[bold red]error[/]: give a DATA_DIR to build and serve, or --store DIR to serve a "
+                          "store that was built already", highlight=False)
+            raise typer.Exit(2)
+    except InputError as exc:
+        raise _fail(exc, 2) from None
+    except StoreError as exc:
+        raise _store_error(exc) from None
+    warning = plan.warning()
+    if warning:
+        console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)
+    console.print(f"serving {plan.store} at {plan.url}/ (IRIs {plan.base_iri}/…; SPARQL {plan.url}/sparql, "
+                  f"docs {plan.url}/docs); Ctrl-C stops", highlight=False, soft_wrap=True)
+    run(plan, host, port, workers)
+
+
+@app.command("check-harvest")
+def check_harvest(
+    url: Annotated[str, typer.Argument(help="the FAIR Data Point's root URL")],
+    catalogs: Annotated[bool, typer.Option("--catalogs", help="also harvest catalogues as records (the "
+                                                               "harvester's harvest_catalogs option)")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds per request (the harvester's default: 100)")] = 100.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Walk any FAIR Data Point as the Health-RI national catalogue's harvester does, and report what it would
+    import and what it would drop, and why. Exit 0 when everything is found and valid, 1 when something would
+    be dropped or is invalid, 2 when the root cannot be read."""
+    import json
+
+    from .harvest import check_harvest as walk
+    from .harvest import to_json, to_text
+
+    report = walk(url, timeout=timeout, harvest_catalogs=catalogs)
+    typer.echo(json.dumps(to_json(report), indent=2) if as_json else to_text(report))
+    raise typer.Exit(report.exit_code)
 
 
 @app.command()
@@ -238,8 +316,7 @@ def query(
     try:
         answer = run(store, text, fmt)
     except StoreError as exc:
-        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise _store_error(exc) from None
     typer.echo(answer.body.decode("utf-8"), nl=not answer.body.endswith(b"\n"))
 
 
@@ -261,8 +338,7 @@ def info(store: Annotated[str, typer.Option("--store", help="store directory or 
 
             manifest = LocalStore.open(Path(store)).manifest()
     except StoreError as exc:
-        console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise _store_error(exc) from None
     if manifest is None:
         console.print(f"{store} holds no build yet", highlight=False)
         raise typer.Exit(1)

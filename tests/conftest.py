@@ -50,3 +50,13 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
         shutil.copy(csv, target / csv.name)
     shutil.copy(SAMPLE / "bbfair.toml", target / "bbfair.toml")
     return target
+
+
+@pytest.fixture(scope="session")
+def live_sample(tmp_path_factory: pytest.TempPathFactory):
+    """The sample catalogue served by a real bbfair server on 127.0.0.1 (see tests/webserver.py); shared by
+    the end-to-end tests of the web tier, which only read from it."""
+    from webserver import sample_server
+
+    with sample_server(SAMPLE, tmp_path_factory.mktemp("live")) as server:
+        yield server

@@ -59,6 +59,11 @@ class Documents:
                               (iri,)).fetchone()
         return None if row is None else Document(*row[:5], zlib.decompress(row[5]))
 
+    def head(self, iri: str) -> tuple[str, str, str] | None:
+        """(kind, etag, modified) of `iri` without reading its body: what a conditional GET needs."""
+        row = self.db.execute("SELECT kind, etag, modified FROM documents WHERE iri = ?", (iri,)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
     def iris(self, kind: str | None = None) -> list[str]:
         if kind is None:
             rows = self.db.execute("SELECT iri FROM documents ORDER BY iri")

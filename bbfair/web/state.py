@@ -22,6 +22,8 @@ class ServeSettings:
     sparql: Sparql = field(default_factory=Sparql)
     #: seconds a switched-out build stays open for requests that were already using it
     grace: float = 60.0
+    #: resources per page of `/dump` (a page of 1000 collections is ~10 MB of Turtle; harvesters stop at 50 MB)
+    dump_page_size: int = 1000
 
 
 class SiteState:

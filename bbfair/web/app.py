@@ -1,0 +1,304 @@
+"""The FastAPI application: the FAIR Data Point over the live build of a store.
+
+Every resource is served at its own IRI (the path below the base IRI), in the representation the client's
+`Accept` (or `?format=`) asks for, from the render cache; a hit is one SQLite lookup of the ETag and a dict
+lookup, with no RDF work, so the server keeps up with a bare endpoint. Misses are rendered in a worker thread,
+never on the event loop. Conditional requests (`If-None-Match`, `If-Modified-Since`) get 304, HEAD answers
+every GET route, and GETs carry CORS and FAIR Signposting headers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from ..config import Sparql
+from ..errors import StoreError
+from ..store.local import Build
+from . import dump as dumps
+from . import spec as specs
+from .conneg import Offer, choose
+from .model import SiteInfo
+from .render import BY_KEY, FORMATS, OFFERS, Entry, RenderCache, content_type, http_date
+from .state import ServeSettings, SiteState
+
+#: what `/dump` offers (a dump is for machines: no HTML)
+DUMP_OFFERS = tuple(o for o in OFFERS if o.key in ("ttl", "nt", "jsonld"))
+RDF_OFFERS = tuple(o for o in OFFERS if o.key != "linkset")
+ENV_SETTINGS = "BBFAIR_SERVE"
+CORS = {"access-control-allow-origin": "*",
+        "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Vary"}
+#: documents the server makes itself (no Signposting: they describe no catalogue record)
+SYNTHETIC = ("dump", "spec", "profile")
+
+
+def _not_acceptable(offers: tuple[Offer, ...]) -> Response:
+    listed = ", ".join(o.media_type for o in offers)
+    return Response(f"406 Not Acceptable: this resource is offered as {listed} (or ?format="
+                    f"{'|'.join(o.key for o in offers)})\n", status_code=406, media_type="text/plain",
+                    headers={"vary": "Accept", **CORS})
+
+
+def _not_modified(request: Request, etag: str, last_modified: str) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+        return "*" in tags or etag in tags
+    ims = request.headers.get("if-modified-since")
+    if ims is not None:
+        try:
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+class Server:
+    """Request handling on one `SiteState`: kept apart from the FastAPI wiring so tests can reach it."""
+
+    def __init__(self, state: SiteState, cache_bytes: int = 256 * 2**20) -> None:
+        self.state = state
+        self.cache = RenderCache(cache_bytes)
+        self._sites: dict[str, SiteInfo] = {}
+        self._dumps: dict[str, dumps.DumpIndex] = {}
+        self._synthetic: dict[tuple[str, str], Entry] = {}
+
+    # --- per build ----------------------------------------------------------------------------------------------
+
+    def site(self, build: Build) -> SiteInfo:
+        found = self._sites.get(build.id)
+        if found is None:
+            base = build.manifest.build.base_iri
+            found = SiteInfo(base_iri=base, title=self._title(build, base), formats=FORMATS, root_iri=f"{base}/",
+                             sparql_url=f"{base}/sparql", dump_url=f"{base}/dump", build_id=build.id,
+                             bbfair_version=__version__)
+            self._sites = {build.id: found}  # older builds are gone once their requests finished
+        return found
+
+    @staticmethod
+    def _title(build: Build, base: str) -> str:
+        root = build.documents.get(f"{base}/")
+        if root is not None:
+            import pyoxigraph as ox
+
+            for t in ox.parse(root.body, format=ox.RdfFormat.N_TRIPLES):
+                if t.subject.value == f"{base}/" and t.predicate.value == "http://purl.org/dc/terms/title":
+                    return str(t.object.value)
+        return "FAIR Data Point"
+
+    def iri(self, request: Request, base: str) -> str:
+        """The IRI a request asks for: base IRI + path (a base with a path, e.g. behind a proxy at `/fdp`,
+        works whether the proxy keeps that prefix or strips it)."""
+        path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
+        parts = urlsplit(base)
+        if parts.path and path.startswith(parts.path + "/"):
+            return f"{parts.scheme}://{parts.netloc}{path}"
+        return base + path
+
+    # --- responses ----------------------------------------------------------------------------------------------
+
+    def _respond(self, request: Request, entry: Entry, key: str, body: bytes | None) -> Response:
+        doc = entry.doc
+        etag = f'"{doc.etag}-{key}"' if key != "html" else f'"{doc.etag}-html-{__version__}"'
+        last_modified = http_date(doc.modified)
+        headers = {"etag": etag, "last-modified": last_modified, "vary": "Accept", **CORS}
+        links = entry.link_header() if doc.kind not in SYNTHETIC else None
+        if links:
+            headers["link"] = links
+        if _not_modified(request, etag, last_modified):
+            return Response(status_code=304, headers=headers)
+        assert body is not None
+        if request.method == "HEAD":
+            headers["content-length"] = str(len(body))
+            return Response(b"", headers=headers, media_type=content_type(key))
+        return Response(body, headers=headers, media_type=content_type(key))
+
+    def _render(self, entry: Entry, key: str) -> bytes:
+        """Make `key` (and the Signposting header) off the event loop, then account for it in the cache."""
+        body = entry.body(key, self._html)
+        if entry.doc.kind not in SYNTHETIC:
+            entry.link_header()
+        self.cache.store(entry)
+        return body
+
+    def _html(self, page) -> str:
+        from .pages import render_page
+
+        return render_page(page, self.state.templates)
+
+    def _choose(self, request: Request, offers: tuple[Offer, ...]) -> Offer | Response:
+        fmt = request.query_params.get("format")
+        if fmt is not None:
+            offer = BY_KEY.get(fmt)
+            return offer if offer is not None and offer in offers else _not_acceptable(offers)
+        offer = choose(request.headers.get("accept"), offers)
+        return offer if offer is not None else _not_acceptable(offers)
+
+    async def resource(self, request: Request) -> Response:
+        """Any resource of the live build at its own IRI."""
+        try:
+            build = self.state.build()
+        except StoreError as exc:
+            return Response(f"503 Service Unavailable: {exc}\n", status_code=503, media_type="text/plain")
+        site = self.site(build)
+        iri = self.iri(request, site.base_iri)
+        offer = self._choose(request, OFFERS)
+        if isinstance(offer, Response):
+            return offer
+        head = build.documents.head(iri)
+        if head is None:
+            return self._missing(iri, offer)
+        entry = self.cache.peek(iri, head[1])
+        body = entry.bodies.get(offer.key) if entry is not None else None
+        if entry is None or body is None:
+            entry, body = await run_in_threadpool(self._load, build, site, iri, entry, offer.key)
+            if entry is None:
+                return self._missing(iri, offer)
+        return self._respond(request, entry, offer.key, body)
+
+    def _load(self, build: Build, site: SiteInfo, iri: str, entry: Entry | None,
+              key: str) -> tuple[Entry | None, bytes | None]:
+        if entry is None:
+            doc = build.documents.get(iri)
+            if doc is None:
+                return None, None
+            entry = Entry(doc, site)
+        return entry, self._render(entry, key)
+
+    def _missing(self, iri: str, offer: Offer) -> Response:
+        text = f"404 Not Found: no resource {iri} in this catalogue"
+        if offer.key == "html":
+            from html import escape
+
+            page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
+                    f"<h1>Not found</h1><p>No resource <code>{escape(iri)}</code> in this catalogue. "
+                    f"<a href='/'>Back to the FAIR Data Point</a></p></html>")
+            return Response(page, status_code=404, media_type="text/html; charset=utf-8", headers=CORS)
+        return Response(text + "\n", status_code=404, media_type="text/plain", headers=CORS)
+
+    async def synthetic(self, request: Request, name: str, offers: tuple[Offer, ...], make) -> Response:
+        """A document made by the server for the live build (spec, profile, dump page), cached per build."""
+        build = self.state.build()
+        site = self.site(build)
+        offer = self._choose(request, offers)
+        if isinstance(offer, Response):
+            return offer
+        entry = self._synthetic.get((build.id, name))
+        if entry is None:
+            try:
+                doc = await run_in_threadpool(make, build)
+            except KeyError:
+                return Response(f"404 Not Found: {name}\n", status_code=404, media_type="text/plain")
+            entry = Entry(doc, site)
+            self._synthetic = {k: v for k, v in self._synthetic.items() if k[0] == build.id}
+            self._synthetic[(build.id, name)] = entry
+        body = entry.bodies.get(offer.key)
+        if body is None:
+            body = await run_in_threadpool(entry.body, offer.key, self._html)
+        return self._respond(request, entry, offer.key, body)
+
+    def dump_index(self, build: Build) -> dumps.DumpIndex:
+        found = self._dumps.get(build.id)
+        if found is None:
+            found = dumps.index(build.documents, self.state.settings.dump_page_size)
+            self._dumps = {build.id: found}
+        return found
+
+
+def create_app(state: SiteState) -> FastAPI:
+    """The application serving `state`'s store."""
+    server = Server(state)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(lifespan=lifespan, title="bbfair FAIR Data Point", version=__version__,
+                  description="A biobank catalogue as FAIR linked data: FAIR Data Point (FDP spec 1.2), "
+                              "DCAT-AP 3 / HealthDCAT-AP / Health-RI v2.0.2 records, SPARQL 1.1 endpoint.")
+    app.state.server = server
+    methods = ["GET", "HEAD"]
+
+    @app.api_route("/health", methods=methods, tags=["service"])
+    def health() -> JSONResponse:
+        """Liveness and the build being served."""
+        try:
+            info = state.build().manifest.build
+        except StoreError as exc:
+            return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+        return JSONResponse({"status": "ok", "build": info.id, "created": info.created, "base_iri": info.base_iri,
+                             "resources": info.resources, "bbfair": __version__}, headers=CORS)
+
+    @app.api_route("/spec", methods=methods, tags=["FAIR Data Point"])
+    async def spec(request: Request) -> Response:
+        """The profiles (SHACL shapes) every record was validated with."""
+        return await server.synthetic(request, "spec", RDF_OFFERS,
+                                      lambda build: specs.spec_document(build.manifest.build))
+
+    @app.api_route("/profile/{name}", methods=methods, tags=["FAIR Data Point"])
+    async def profile(request: Request, name: str) -> Response:
+        """One profile's SHACL shapes and its description."""
+        return await server.synthetic(request, f"profile/{name}", RDF_OFFERS,
+                                      lambda build: specs.profile_document(build.manifest.build, name))
+
+    @app.api_route("/dump", methods=methods, tags=["FAIR Data Point"])
+    async def dump(request: Request, page: int = 1) -> Response:
+        """The whole catalogue, paged (`hydra:next`), for DCAT RDF harvesters."""
+        build = state.build()
+        index = server.dump_index(build)
+        if not 1 <= page <= index.pages:
+            return Response(f"404 Not Found: the dump has pages 1–{index.pages}\n", status_code=404,
+                            media_type="text/plain")
+        fmt = request.query_params.get("format")
+        return await server.synthetic(
+            request, f"dump/{page}/{fmt}", DUMP_OFFERS,
+            lambda build: dumps.page_document(build.manifest.build, build.documents, index, page, fmt))
+
+    try:  # TEMPORARY until the SPARQL router lands
+        from .sparql import router as sparql_router
+
+        app.include_router(sparql_router(state))
+    except ImportError:
+        pass
+    app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
+
+    @app.options("/{path:path}", include_in_schema=False)
+    def preflight() -> Response:
+        return Response(status_code=204, headers={
+            **CORS, "access-control-allow-methods": "GET, HEAD, OPTIONS",
+            "access-control-allow-headers": "Accept, If-None-Match, If-Modified-Since",
+            "access-control-max-age": "86400"})
+
+    @app.api_route("/{path:path}", methods=methods, tags=["FAIR Data Point"])
+    async def resource(request: Request, path: str) -> Response:
+        """Any record at its own IRI: the FDP root (`/`), catalogues, datasets, distributions, agents, contact
+        points, LDP containers, vocabulary concepts. Turtle by default; JSON-LD, RDF/XML, N-Triples, HTML and
+        a linkset by `Accept` or `?format=ttl|jsonld|rdf|nt|html|linkset`."""
+        return await server.resource(request)
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """For `uvicorn --factory` (several worker processes): the settings come in the environment as JSON."""
+    raw = json.loads(os.environ[ENV_SETTINGS])
+    settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})))
+    return create_app(SiteState(settings))
+
+
+def settings_env(settings: ServeSettings) -> str:
+    """`settings` as the JSON `create_app_from_env` reads."""
+    return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump()})

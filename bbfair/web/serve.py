@@ -1,0 +1,97 @@
+"""What `bbfair serve` decides before the server starts: which store, which base IRI, and whether the IRIs in
+the store will resolve at the address the server listens on. The CLI is a thin shell over these functions.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..config import Config, Sparql, load_config
+from ..errors import StoreError
+from ..store.local import LocalStore
+from .app import ENV_SETTINGS, settings_env
+from .state import ServeSettings
+
+#: where `bbfair serve DATA_DIR` keeps its store when neither --store nor [store] location names one (a hidden
+#: directory: never counted as input, see `publish.input_digest`)
+DEFAULT_STORE = Path(".bbfair") / "store"
+
+
+def serving_url(host: str, port: int) -> str:
+    """The URL the server answers at; a wildcard host is replaced by this machine's name."""
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.getfqdn()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A server about to start."""
+
+    store: Path
+    base_iri: str
+    sparql: Sparql
+    url: str
+
+    def settings(self) -> ServeSettings:
+        return ServeSettings(store=self.store, sparql=self.sparql)
+
+    def warning(self) -> str | None:
+        """Why the IRIs would not resolve here, when they would not (a proxy may make them resolve)."""
+        base, here = urlsplit(self.base_iri), urlsplit(self.url)
+        if (base.scheme, base.netloc) == (here.scheme, here.netloc):
+            return None
+        return (f"the IRIs start with {self.base_iri} but this server listens on {self.url}: they resolve only "
+                f"behind a proxy for {base.scheme}://{base.netloc} (or pass --base-iri {self.url})")
+
+
+def store_for(data_dir: Path, config: Config, store: Path | None) -> Path:
+    """--store, else `[store] location` (relative to the data directory), else `DATA_DIR/.bbfair/store`."""
+    if store is not None:
+        return Path(store)
+    location = config.store.location
+    if location is not None:
+        if location.startswith(("http://", "https://")):
+            raise StoreError(f"[store] location is a SPARQL server ({location}); `bbfair serve` serves a store "
+                             "directory: pass --store DIR")
+        path = Path(location)
+        return path if path.is_absolute() else Path(data_dir) / path
+    return Path(data_dir) / DEFAULT_STORE
+
+
+def plan_from_data(data_dir: Path, store: Path | None, host: str, port: int, base_iri: str | None) -> tuple[
+        Plan, Config]:
+    """`bbfair serve DATA_DIR`: the base IRI is --base-iri, else bbfair.toml's, else the serving URL."""
+    url = serving_url(host, port)
+    config = load_config(data_dir, base_iri)
+    base = (base_iri or config.base_iri or url).rstrip("/")
+    return Plan(store_for(data_dir, config, store), base, config.sparql, url), config.with_base(base)
+
+
+def plan_from_store(store: Path, host: str, port: int, base_iri: str | None, sparql: Sparql) -> Plan:
+    """`bbfair serve --store DIR`: serve what the store holds; --base-iri must be what it was built with (the
+    web tier never rewrites what was validated)."""
+    manifest = LocalStore.open(Path(store)).manifest()
+    if manifest is None:
+        raise StoreError(f"{store} holds no build yet: run `bbfair build DATA_DIR --store {store}` or "
+                         f"`bbfair serve DATA_DIR --store {store}`")
+    built = manifest.build.base_iri
+    if base_iri is not None and base_iri.rstrip("/") != built:
+        raise StoreError(f"{store} was built with base IRI {built}, not {base_iri.rstrip('/')}: rebuild it with "
+                         f"`bbfair build DATA_DIR --store {store} --base-iri {base_iri}` (or serve DATA_DIR)")
+    return Plan(Path(store), built, sparql, serving_url(host, port))
+
+
+def run(plan: Plan, host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+    """Start uvicorn (uvloop + httptools) with `workers` processes, each opening the store itself."""
+    import uvicorn
+
+    os.environ[ENV_SETTINGS] = settings_env(plan.settings())
+    uvicorn.run("bbfair.web.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, loop="uvloop", http="httptools", proxy_headers=True, access_log=False)
