@@ -14,7 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, SH, Namespace
 from bbfair.config import Sparql
 from bbfair.publish import build
 from bbfair.store.local import LocalStore
-from bbfair.web.app import Server
+from bbfair.web.app import resource_iri
 from bbfair.web.state import ServeSettings, SiteState
 
 LDP = Namespace("http://www.w3.org/ns/ldp#")
@@ -178,16 +178,10 @@ def test_dump_paging(live_sample) -> None:
 
 def test_iri_with_a_base_path() -> None:
     """Behind a proxy at /fdp, the IRI is the same whether the proxy keeps or strips the prefix."""
-
-    class FakeRequest:
-        def __init__(self, path: str) -> None:
-            self.scope = {"raw_path": path.encode()}
-
-    server = Server.__new__(Server)
     base = "https://fdp.example.org/fdp"
-    assert server.iri(FakeRequest("/fdp/dataset/x"), base) == "https://fdp.example.org/fdp/dataset/x"  # type: ignore[arg-type]
-    assert server.iri(FakeRequest("/dataset/x"), base) == "https://fdp.example.org/fdp/dataset/x"  # type: ignore[arg-type]
-    assert server.iri(FakeRequest("/"), "http://h:1") == "http://h:1/"  # type: ignore[arg-type]
+    assert resource_iri("/fdp/dataset/x", base) == "https://fdp.example.org/fdp/dataset/x"
+    assert resource_iri("/dataset/x", base) == "https://fdp.example.org/fdp/dataset/x"
+    assert resource_iri("/", "http://h:1") == "http://h:1/"
 
 
 def test_a_new_build_is_served_without_restart(sample_copy: Path, tmp_path: Path) -> None:

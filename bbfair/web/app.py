@@ -14,12 +14,16 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from email.utils import parsedate_to_datetime
+from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from rdflib.namespace import DCTERMS
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -29,18 +33,17 @@ from ..store.local import Build
 from . import dump as dumps
 from . import spec as specs
 from .conneg import Offer, choose
-from .model import SiteInfo
-from .render import BY_KEY, FORMATS, OFFERS, Entry, RenderCache, content_type, http_date
+from .model import Page, SiteInfo
+from .pages import render_page
+from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, http_date
 from .state import ServeSettings, SiteState
 
 #: what `/dump` offers (a dump is for machines: no HTML)
 DUMP_OFFERS = tuple(o for o in OFFERS if o.key in ("ttl", "nt", "jsonld"))
 RDF_OFFERS = tuple(o for o in OFFERS if o.key != "linkset")
 ENV_SETTINGS = "BBFAIR_SERVE"
-CORS = {"access-control-allow-origin": "*",
-        "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Vary"}
-#: documents the server makes itself (no Signposting: they describe no catalogue record)
-SYNTHETIC = ("dump", "spec", "profile")
+#: paths the FastAPI application owns (everything else is a resource IRI)
+RESERVED = ("/health", "/spec", "/profile/", "/dump", "/sparql", "/static/", "/docs", "/redoc", "/openapi.json")
 
 
 def _not_acceptable(offers: tuple[Offer, ...]) -> Response:
@@ -50,19 +53,26 @@ def _not_acceptable(offers: tuple[Offer, ...]) -> Response:
                     headers={"vary": "Accept", **CORS})
 
 
-def _not_modified(request: Request, etag: str, last_modified: str) -> bool:
+def not_modified(if_none_match: str | None, if_modified_since: str | None, etag: str, last_modified: str) -> bool:
     """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since."""
-    inm = request.headers.get("if-none-match")
-    if inm is not None:
-        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
         return "*" in tags or etag in tags
-    ims = request.headers.get("if-modified-since")
-    if ims is not None:
+    if if_modified_since is not None:
         try:
-            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(ims)
+            return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError):
             return False
     return False
+
+
+def resource_iri(raw_path: str, base: str) -> str:
+    """The IRI a request path asks for: base IRI + path (a base with a path, e.g. behind a proxy at `/fdp`,
+    works whether the proxy keeps that prefix or strips it)."""
+    parts = urlsplit(base)
+    if parts.path and raw_path.startswith(parts.path + "/"):
+        return f"{parts.scheme}://{parts.netloc}{raw_path}"
+    return base + raw_path
 
 
 class Server:
@@ -91,51 +101,64 @@ class Server:
     def _title(build: Build, base: str) -> str:
         root = build.documents.get(f"{base}/")
         if root is not None:
-            import pyoxigraph as ox
-
             for t in ox.parse(root.body, format=ox.RdfFormat.N_TRIPLES):
-                if t.subject.value == f"{base}/" and t.predicate.value == "http://purl.org/dc/terms/title":
+                if t.subject.value == f"{base}/" and t.predicate.value == str(DCTERMS.title):
                     return str(t.object.value)
         return "FAIR Data Point"
 
-    def iri(self, request: Request, base: str) -> str:
-        """The IRI a request asks for: base IRI + path (a base with a path, e.g. behind a proxy at `/fdp`,
-        works whether the proxy keeps that prefix or strips it)."""
-        path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or request.url.path
-        parts = urlsplit(base)
-        if parts.path and path.startswith(parts.path + "/"):
-            return f"{parts.scheme}://{parts.netloc}{path}"
-        return base + path
+    # --- the hot path ---------------------------------------------------------------------------------------------
+
+    def cached(self, scope: dict) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        """The response to a GET/HEAD of a resource straight from the render cache, or None when it must go
+        through the application (not cached yet, another build, a 404 or 406, a query string other than
+        `format=`). No RDF work, no SQL: a dict lookup and the conditional-request check."""
+        build = self.state.build()
+        site = self._sites.get(build.id)
+        if site is None:
+            return None
+        query = scope.get("query_string", b"")
+        accept = inm = ims = None
+        for name, value in scope["headers"]:
+            if name == b"accept":
+                accept = value.decode("latin-1")
+            elif name == b"if-none-match":
+                inm = value.decode("latin-1")
+            elif name == b"if-modified-since":
+                ims = value.decode("latin-1")
+        if query:
+            if not query.startswith(b"format=") or b"&" in query:
+                return None
+            offer = BY_KEY.get(query[7:].decode("latin-1"))
+        else:
+            offer = choose(accept, OFFERS)
+        if offer is None:
+            return None
+        raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+        entry = self.cache.get(resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri))
+        if entry is None or entry.build_id != build.id:
+            return None
+        headers = entry.headers.get(offer.key)
+        if headers is None:
+            return None
+        if (inm is not None or ims is not None) and not_modified(inm, ims, entry.etag(offer.key),
+                                                                   http_date(entry.doc.modified)):
+            return 304, [h for h in headers if h[0] not in (b"content-type", b"content-length")], b""
+        return 200, headers, entry.bodies[offer.key]
 
     # --- responses ----------------------------------------------------------------------------------------------
 
-    def _respond(self, request: Request, entry: Entry, key: str, body: bytes | None) -> Response:
-        doc = entry.doc
-        etag = f'"{doc.etag}-{key}"' if key != "html" else f'"{doc.etag}-html-{__version__}"'
-        last_modified = http_date(doc.modified)
-        headers = {"etag": etag, "last-modified": last_modified, "vary": "Accept", **CORS}
-        links = entry.link_header() if doc.kind not in SYNTHETIC else None
-        if links:
-            headers["link"] = links
-        if _not_modified(request, etag, last_modified):
+    def _respond(self, request: Request, entry: Entry, key: str) -> Response:
+        headers = dict((k.decode(), v.decode("latin-1")) for k, v in entry.headers[key])
+        body = entry.bodies[key]
+        if not_modified(request.headers.get("if-none-match"), request.headers.get("if-modified-since"),
+                        headers["etag"], headers["last-modified"]):
+            del headers["content-type"], headers["content-length"]
             return Response(status_code=304, headers=headers)
-        assert body is not None
         if request.method == "HEAD":
-            headers["content-length"] = str(len(body))
-            return Response(b"", headers=headers, media_type=content_type(key))
-        return Response(body, headers=headers, media_type=content_type(key))
+            return Response(b"", headers=headers)
+        return Response(body, headers=headers)
 
-    def _render(self, entry: Entry, key: str) -> bytes:
-        """Make `key` (and the Signposting header) off the event loop, then account for it in the cache."""
-        body = entry.body(key, self._html)
-        if entry.doc.kind not in SYNTHETIC:
-            entry.link_header()
-        self.cache.store(entry)
-        return body
-
-    def _html(self, page) -> str:
-        from .pages import render_page
-
+    def _html(self, page: Page) -> str:
         return render_page(page, self.state.templates)
 
     def _choose(self, request: Request, offers: tuple[Offer, ...]) -> Offer | Response:
@@ -147,41 +170,44 @@ class Server:
         return offer if offer is not None else _not_acceptable(offers)
 
     async def resource(self, request: Request) -> Response:
-        """Any resource of the live build at its own IRI."""
+        """Any resource of the live build at its own IRI (the slow path: renders what is not cached yet)."""
         try:
             build = self.state.build()
         except StoreError as exc:
             return Response(f"503 Service Unavailable: {exc}\n", status_code=503, media_type="text/plain")
         site = self.site(build)
-        iri = self.iri(request, site.base_iri)
+        raw = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+        iri = resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri)
         offer = self._choose(request, OFFERS)
         if isinstance(offer, Response):
             return offer
-        head = build.documents.head(iri)
-        if head is None:
-            return self._missing(iri, offer)
-        entry = self.cache.peek(iri, head[1])
-        body = entry.bodies.get(offer.key) if entry is not None else None
-        if entry is None or body is None:
-            entry, body = await run_in_threadpool(self._load, build, site, iri, entry, offer.key)
-            if entry is None:
-                return self._missing(iri, offer)
-        return self._respond(request, entry, offer.key, body)
-
-    def _load(self, build: Build, site: SiteInfo, iri: str, entry: Entry | None,
-              key: str) -> tuple[Entry | None, bytes | None]:
+        entry = await run_in_threadpool(self._load, build, site, iri, offer.key)
         if entry is None:
-            doc = build.documents.get(iri)
-            if doc is None:
-                return None, None
-            entry = Entry(doc, site)
-        return entry, self._render(entry, key)
+            return self._missing(iri, offer)
+        return self._respond(request, entry, offer.key)
+
+    def _load(self, build: Build, site: SiteInfo, iri: str, key: str) -> Entry | None:
+        """The cache entry of `iri` for the live build with representation `key` made (in a worker thread)."""
+        entry = self.cache.get(iri)
+        if entry is None or entry.build_id != build.id:
+            head = build.documents.head(iri)
+            if head is None:
+                return None
+            if entry is None or entry.doc.etag != head[1]:
+                doc = build.documents.get(iri)
+                if doc is None:
+                    return None
+                entry = Entry(doc, site)
+            entry.site = site
+            entry.build_id = build.id
+        if key not in entry.bodies:
+            entry.render(key, self._html)
+        self.cache.store(entry)
+        return entry
 
     def _missing(self, iri: str, offer: Offer) -> Response:
         text = f"404 Not Found: no resource {iri} in this catalogue"
         if offer.key == "html":
-            from html import escape
-
             page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
                     f"<h1>Not found</h1><p>No resource <code>{escape(iri)}</code> in this catalogue. "
                     f"<a href='/'>Back to the FAIR Data Point</a></p></html>")
@@ -201,13 +227,12 @@ class Server:
                 doc = await run_in_threadpool(make, build)
             except KeyError:
                 return Response(f"404 Not Found: {name}\n", status_code=404, media_type="text/plain")
-            entry = Entry(doc, site)
+            entry = Entry(doc, site, build.id)
             self._synthetic = {k: v for k, v in self._synthetic.items() if k[0] == build.id}
             self._synthetic[(build.id, name)] = entry
-        body = entry.bodies.get(offer.key)
-        if body is None:
-            body = await run_in_threadpool(entry.body, offer.key, self._html)
-        return self._respond(request, entry, offer.key, body)
+        if offer.key not in entry.bodies:
+            await run_in_threadpool(entry.render, offer.key, self._html, False)
+        return self._respond(request, entry, offer.key)
 
     def dump_index(self, build: Build) -> dumps.DumpIndex:
         found = self._dumps.get(build.id)
@@ -217,8 +242,32 @@ class Server:
         return found
 
 
-def create_app(state: SiteState) -> FastAPI:
-    """The application serving `state`'s store."""
+class FastPath:
+    """The ASGI application uvicorn runs: GET/HEAD of a cached resource is answered here, without FastAPI's
+    routing, dependency solving and middleware (which cost more than the whole cached answer); everything
+    else goes to the FastAPI application."""
+
+    def __init__(self, app: FastAPI, server: Server) -> None:
+        self.app = app
+        self.server = server
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and \
+                not scope["path"].startswith(RESERVED):
+            try:
+                found = self.server.cached(scope)
+            except StoreError:
+                found = None
+            if found is not None:
+                status, headers, body = found
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body if scope["method"] == "GET" else b""})
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(state: SiteState) -> FastPath:
+    """The application serving `state`'s store (`.app` is the FastAPI application, `.server` the handler)."""
     server = Server(state)
 
     @asynccontextmanager
@@ -230,9 +279,15 @@ def create_app(state: SiteState) -> FastAPI:
                   description="A biobank catalogue as FAIR linked data: FAIR Data Point (FDP spec 1.2), "
                               "DCAT-AP 3 / HealthDCAT-AP / Health-RI v2.0.2 records, SPARQL 1.1 endpoint.")
     app.state.server = server
-    methods = ["GET", "HEAD"]
 
-    @app.api_route("/health", methods=methods, tags=["service"])
+    def get(path: str, **kwargs: Any) -> Any:
+        """GET and HEAD on `path` (FastAPI answers HEAD with 405 unless asked; one OpenAPI operation)."""
+        def register(handler: Any) -> Any:
+            app.head(path, include_in_schema=False)(handler)
+            return app.get(path, **kwargs)(handler)
+        return register
+
+    @get("/health", tags=["service"])
     def health() -> JSONResponse:
         """Liveness and the build being served."""
         try:
@@ -242,19 +297,19 @@ def create_app(state: SiteState) -> FastAPI:
         return JSONResponse({"status": "ok", "build": info.id, "created": info.created, "base_iri": info.base_iri,
                              "resources": info.resources, "bbfair": __version__}, headers=CORS)
 
-    @app.api_route("/spec", methods=methods, tags=["FAIR Data Point"])
+    @get("/spec", tags=["FAIR Data Point"])
     async def spec(request: Request) -> Response:
         """The profiles (SHACL shapes) every record was validated with."""
         return await server.synthetic(request, "spec", RDF_OFFERS,
                                       lambda build: specs.spec_document(build.manifest.build))
 
-    @app.api_route("/profile/{name}", methods=methods, tags=["FAIR Data Point"])
+    @get("/profile/{name}", tags=["FAIR Data Point"])
     async def profile(request: Request, name: str) -> Response:
         """One profile's SHACL shapes and its description."""
         return await server.synthetic(request, f"profile/{name}", RDF_OFFERS,
                                       lambda build: specs.profile_document(build.manifest.build, name))
 
-    @app.api_route("/dump", methods=methods, tags=["FAIR Data Point"])
+    @get("/dump", tags=["FAIR Data Point"])
     async def dump(request: Request, page: int = 1) -> Response:
         """The whole catalogue, paged (`hydra:next`), for DCAT RDF harvesters."""
         build = state.build()
@@ -282,17 +337,17 @@ def create_app(state: SiteState) -> FastAPI:
             "access-control-allow-headers": "Accept, If-None-Match, If-Modified-Since",
             "access-control-max-age": "86400"})
 
-    @app.api_route("/{path:path}", methods=methods, tags=["FAIR Data Point"])
+    @get("/{path:path}", tags=["FAIR Data Point"])
     async def resource(request: Request, path: str) -> Response:
         """Any record at its own IRI: the FDP root (`/`), catalogues, datasets, distributions, agents, contact
         points, LDP containers, vocabulary concepts. Turtle by default; JSON-LD, RDF/XML, N-Triples, HTML and
         a linkset by `Accept` or `?format=ttl|jsonld|rdf|nt|html|linkset`."""
         return await server.resource(request)
 
-    return app
+    return FastPath(app, server)
 
 
-def create_app_from_env() -> FastAPI:
+def create_app_from_env() -> FastPath:
     """For `uvicorn --factory` (several worker processes): the settings come in the environment as JSON."""
     raw = json.loads(os.environ[ENV_SETTINGS])
     settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})))

@@ -27,6 +27,7 @@ from ..mapping.namespaces import prefixes
 from ..store.documents import Document
 from .conneg import Offer
 from .model import Format, Page, SiteInfo
+from .signposting import link_header, links, linkset
 
 #: what every resource is offered as, in the order that breaks ties (Turtle first: the FDP spec's default)
 OFFERS: tuple[Offer, ...] = (
@@ -48,6 +49,10 @@ FORMATS: tuple[Format, ...] = (
 )
 _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
 CHARSET_TYPES = {"ttl", "nt", "html", "rdf"}
+#: CORS for every GET: the records are public, and browser tools (YASGUI, validators) read them cross-origin
+CORS = {"access-control-allow-origin": "*",
+        "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Vary"}
+CORS_HEADERS = [(k.encode(), v.encode()) for k, v in CORS.items()]
 
 
 def content_type(key: str) -> str:
@@ -94,11 +99,16 @@ def serialise(triples: list[ox.Triple], key: str, main: str) -> bytes:
 
 @dataclass
 class Entry:
-    """One document and the representations made of it so far."""
+    """One document of one build and the representations made of it so far, each with its response headers
+    ready to send. The rdflib graph and the parsed triples are let go once the bodies are made: long-lived
+    rdflib graphs make every full garbage collection slow (DESIGN.md: a 4.6 s pause at 100k)."""
 
     doc: Document
     site: SiteInfo
+    #: the build this entry was last confirmed current for (its ETag is re-checked when the build changes)
+    build_id: str = ""
     bodies: dict[str, bytes] = field(default_factory=dict)
+    headers: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=dict)
     _triples: list[ox.Triple] | None = None
     _page: Page | None = None
     _links: str | None = None
@@ -125,54 +135,62 @@ class Entry:
     def link_header(self) -> str:
         """FAIR Signposting `Link` header value (sent with every representation)."""
         if self._links is None:
-            from .signposting import link_header, links
-
             self._links = link_header(links(self.page()))
         return self._links
 
-    def body(self, key: str, html: Callable[[Page], str]) -> bytes:
-        """The representation `key`, made on first use."""
+    def etag(self, key: str) -> str:
+        """The representation's ETag: the document's plus the format (HTML also changes with bbfair)."""
+        return f'"{self.doc.etag}-{key}"' if key != "html" else f'"{self.doc.etag}-html-{self.site.bbfair_version}"'
+
+    def render(self, key: str, html: Callable[[Page], str], signposting: bool = True) -> bytes:
+        """Make the representation `key` and its headers (once), then let go of the parsed forms."""
         found = self.bodies.get(key)
         if found is None:
             if key == "html":
                 found = html(self.page()).encode("utf-8")
             elif key == "linkset":
-                from .signposting import linkset
-
                 found = json.dumps(linkset(self.page()), ensure_ascii=False, indent=1).encode("utf-8")
             else:
                 found = serialise(self.triples(), key, self.doc.iri)
+            headers = [(b"etag", self.etag(key).encode()),
+                       (b"last-modified", http_date(self.doc.modified).encode()),
+                       (b"vary", b"Accept"), *CORS_HEADERS,
+                       (b"content-type", content_type(key).encode()),
+                       (b"content-length", str(len(found)).encode())]
+            if signposting:
+                headers.append((b"link", self.link_header().encode("utf-8")))
+            self.headers[key] = headers
             self.bodies[key] = found
-            self._triples = None if len(self.bodies) >= 4 else self._triples  # the RDF bodies are made
+        self._triples = None
+        self._page = None
         return found
 
 
 class RenderCache:
-    """Entries by (IRI, ETag), least recently used dropped first once `max_bytes` are held."""
+    """Entries by IRI, least recently used dropped first once `max_bytes` are held."""
 
     def __init__(self, max_bytes: int = 256 * 2**20) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def peek(self, iri: str, etag: str) -> Entry | None:
-        """The entry, if cached (no I/O, no rendering: safe on the event loop)."""
-        entry = self._entries.get((iri, etag))
+    def get(self, iri: str) -> Entry | None:
+        """The entry of `iri`, if cached (no I/O, no rendering: safe on the event loop)."""
+        entry = self._entries.get(iri)
         if entry is not None:
             with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
-                self._entries.move_to_end((iri, etag))
+                self._entries.move_to_end(iri)
         return entry
 
     def store(self, entry: Entry) -> None:
         """(Re)account for `entry` after bodies were added, evicting old ones when over budget."""
-        key = (entry.doc.iri, entry.doc.etag)
         with self._lock:
-            old = self._entries.pop(key, None)
+            old = self._entries.pop(entry.doc.iri, None)
             if old is not None:
                 self._bytes -= old.accounted
             entry.accounted = entry.size
-            self._entries[key] = entry
+            self._entries[entry.doc.iri] = entry
             self._bytes += entry.accounted
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _key, dropped = self._entries.popitem(last=False)
