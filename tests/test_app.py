@@ -216,3 +216,36 @@ def test_health(live_sample) -> None:
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
 def test_openapi(live_sample, path: str) -> None:
     assert live_sample.get(path).status_code == 200
+
+
+def test_served_documents_pass_the_official_shapes(live_sample, shared: Path) -> None:
+    """What a harvester GETs (Turtle, as served) conforms to Health-RI v2.0.2 and DCAT-AP 3.0.1: one document
+    of each kind a harvester reads, validated as served (the JSON-LD of the dataset too)."""
+    from helpers import OFFICIAL
+    from test_conformance import violations
+
+    from bbfair.validation import load_shapes
+
+    docs = documents(live_sample)
+    picked = {}
+    for iri, kind in sorted(docs.items()):
+        if kind in ("fdp", "catalog", "dataset", "distribution", "agent", "contact"):
+            picked.setdefault(kind, iri)
+    ref = shared / "reference-shapes"
+    for name in ("health-ri", "dcat-ap"):
+        shapes = load_shapes(ref / p for p in OFFICIAL[name])
+        for kind, iri in picked.items():
+            if kind == "fdp" and name == "health-ri":
+                continue  # the FDP root is checked by the fdp profile (see tests/test_profiles.py)
+            served = turtle(httpx.get(iri, headers=TURTLE))
+            assert not _except_code_values(violations(served, shapes), name), (name, iri)
+        dataset = httpx.get(picked["dataset"], headers={"Accept": "application/ld+json"})
+        found = violations(Graph().parse(data=dataset.text, format="json-ld"), shapes)
+        assert not _except_code_values(found, name), name
+
+
+def _except_code_values(found, profile: str) -> list:
+    """Health-RI wants hasCodeValues as IRIs, HealthDCAT-AP R8 (bbfair's default) as literals: the one known
+    conflict (README, "Standards conflicts"; tests/test_conformance.py proves each mode)."""
+    code_values = "http://healthdataportal.eu/ns/health#hasCodeValues"
+    return [k for k in found if not (profile == "health-ri" and k[1] == code_values)]
