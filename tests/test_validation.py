@@ -135,3 +135,21 @@ def test_fast_precheck_changes_no_result(sample_copy: Path, profiles, planted: d
     assert fast == full
     if planted:
         assert full, "a planted problem must give at least one result"
+
+
+def test_an_undescribed_publisher_is_a_violation_with_the_fast_checker(conversion) -> None:
+    """Regression: pyshacl with `focus_nodes` skipped the `sh:node` check of a publisher not described in the
+    document, so the checked run passed what the full run rejects (found by the harvest self-check)."""
+    from bbfair import vocab
+    from bbfair.validation.engine import run_batch
+
+    res = next(r for r in conversion.resources if r.kind == "dataset")
+    doc = res.document()
+    publisher = next(o for s, p, o in doc if s == res.iri and str(p) == "http://purl.org/dc/terms/publisher")
+    stripped = {t for t in doc if t[0] != publisher}
+    shapes = load_profiles(["health-ri"])
+    bg = set(vocab.background())
+    full = {_key(r) for r in run_batch([stripped], shapes.graph, bg, None)}
+    checked = {_key(r) for r in run_batch([stripped], shapes.graph, bg, shapes.checker())}
+    assert full and checked == full
+    assert any("publisher" in r[1] for r in checked)

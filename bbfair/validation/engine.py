@@ -241,11 +241,9 @@ def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph
     if failing is None:
         return _pyshacl(data, shapes)
     assert checker is not None
-    foci = list(dict.fromkeys(f for nodes in failing.values() for f in nodes))
-    if all(isinstance(f, URIRef) for f in foci):  # pyshacl's focus filter keeps IRIs only
-        exact = _pyshacl(data, checker.subgraph(failing), focus_nodes=foci)
-    else:
-        exact = _pyshacl(data, checker.subgraph(failing))
+    # no `focus_nodes`: with it pyshacl skips the `sh:node` checks of value nodes that are not focus nodes
+    # themselves, so a dataset whose publisher is not described at all would pass
+    exact = _pyshacl(data, checker.subgraph(failing))
     return exact + _approximate(checker, parts, exact) if parts else exact
 
 
