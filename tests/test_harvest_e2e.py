@@ -62,3 +62,18 @@ def test_catalogues_too_when_harvest_catalogs_is_on(live_sample) -> None:
     assert {r.url for r in report.of_kind("dataset")} == docs["dataset"]
     assert report.ok, text
     assert all(r.guid.startswith("catalog=") for r in report.of_kind("catalog"))
+
+
+def test_check_harvest_command(live_sample) -> None:
+    """`bbfair check-harvest URL`: a summary line, exit 0 on the sample; exit 2 when the root cannot be read."""
+    from typer.testing import CliRunner
+
+    from bbfair.cli import app
+
+    result = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/"])
+    assert result.exit_code == 0, result.output
+    assert "68 would be imported, 0 dropped, 0 invalid: OK" in result.output
+    as_json = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/", "--json"])
+    assert as_json.exit_code == 0 and '"ok": true' in as_json.output
+    missing = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/no/such/root"])
+    assert missing.exit_code == 2 and "404" in missing.output
