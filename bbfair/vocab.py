@@ -42,7 +42,12 @@ class Disease:
     label: str
     system: str  # "ICD-10" or "ORPHA"
     code: str  # the code as published in healthdcatap:hasCodeValues ("C18.0", "ORPHA:558")
-    iri: str | None
+    iri: str | None  # the Directory's ontologyTermURI (WHO ICD-10 browser, identifiers.org ORPHA)
+    #: the broader terms the list gives (Directory names: "urn:miriam:icd:C50", "ORPHA:183731"); ICD-10 codes
+    #: have one (code → category → block → chapter), ORPHA codes one or more (Orphanet's classifications)
+    parents: tuple[str, ...] = ()
+    #: equivalent codes of the other system the list states (ORPHA ↔ ICD-10 exact mappings)
+    exact: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,10 @@ def code_lists() -> dict[str, dict[str, Concept]]:
 
 @lru_cache(maxsize=1)
 def diseases() -> dict[str, Disease]:
-    """Directory disease name ("ORPHA:558", "urn:miriam:icd:C18") -> Disease."""
+    """Directory disease name ("ORPHA:558", "urn:miriam:icd:C18") -> Disease (label, code, broader terms).
+
+    ICD-10 codes and labels © WHO; ORPHA codes and labels from Orphanet (ORDO), CC BY 4.0; both as the
+    BBMRI-ERIC Directory ships them (vocab/directory/SOURCES.md)."""
     table: dict[str, Disease] = {}
     with vocab_path("directory", "DiseaseTypes.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -86,8 +94,14 @@ def diseases() -> dict[str, Disease]:
                 system, code = "ICD-10", name.removeprefix("urn:miriam:icd:")
             else:
                 continue
-            table[name] = Disease(name, row["label"] or name, system, code, row["ontologyTermURI"] or None)
+            table[name] = Disease(name, row["label"] or name, system, code, row["ontologyTermURI"] or None,
+                                  _names(row["parent"]), _names(row["exact_mapping"]))
     return table
+
+
+def _names(cell: str) -> tuple[str, ...]:
+    """A DiseaseTypes multi-value cell ("ORPHA:1,ORPHA:2") as names, in the list's order."""
+    return tuple(part.strip() for part in cell.split(",") if part.strip())
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +143,32 @@ def codelist_graph(base: str) -> Graph:
     for path in sorted(vocab_path("codelists").glob("*.ttl")):
         graph.parse(path, format="turtle", publicID=f"{base}/vocab/")
     return graph
+
+
+@dataclass(frozen=True)
+class LinkType:
+    """How a related resource of one identifier prefix is published (`vocab/links.csv`)."""
+
+    prefix: str
+    type: str | None  # the rdf:type IRI, None when the prefix does not say what the resource is
+    label: str
+
+
+@lru_cache(maxsize=1)
+def link_types() -> dict[str, LinkType]:
+    """Lower-cased identifier prefix -> how a related resource with it is typed and named."""
+    from .mapping.namespaces import prefixes  # the mapping's prefix map; imported late to avoid a cycle
+
+    names = prefixes()
+    out: dict[str, LinkType] = {}
+    with vocab_path("links.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            kind = None
+            if row["type"]:
+                prefix, local = row["type"].split(":", 1)
+                kind = names[prefix] + local
+            out[row["prefix"].lower()] = LinkType(row["prefix"], kind, row["label"])
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,9 @@ Every document that references an agent or contact embeds its whole description 
 document per dataset and nothing else), so each description is built once and cached as a triple list.
 The union of the standards is emitted: Health-RI wants foaf:name, dct:identifier, foaf:homepage and a
 `mailto:` foaf:mbox on agents and vcard:fn + vcard:hasEmail on contacts; HealthDCAT-AP wants exactly one
-cv:contactPoint with cv:email on agents. What a sparse record lacks is derived, never invented.
+cv:contactPoint with cv:email on agents. What a sparse record lacks is derived, never invented. An
+organisation with a ROR id has it as `dct:identifier` and `owl:sameAs`; a person with an ORCID has it as
+`vcard:hasUID` (see `links`).
 """
 
 from __future__ import annotations
@@ -12,19 +14,23 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from ..records import Biobank, Network, Person
+from . import links
 from .context import Context
-from .namespaces import CV, DCT, FOAF, RDF, VCARD
+from .namespaces import CV, DCT, FOAF, OWL, RDF, VCARD
 from .resource import Triple
 
 
 def _organisation(iri: URIRef, name: str, identifier: str, homepage: URIRef, email: str,
                   spatial: URIRef | None = None) -> list[Triple]:
+    """An organisation described in full; an identifier that is a ROR id becomes the ROR IRI (as given in any
+    of its forms) and the agent's `owl:sameAs`."""
     cp = URIRef(f"{iri}#contact-point")
+    ror = links.ror(identifier)
     triples: list[Triple] = [
         (iri, RDF.type, FOAF.Agent),
         (iri, RDF.type, FOAF.Organization),
         (iri, FOAF.name, Literal(name, lang="en")),
-        (iri, DCT.identifier, Literal(identifier)),
+        (iri, DCT.identifier, Literal(str(ror) if ror is not None else identifier)),
         (iri, FOAF.homepage, homepage),
         (homepage, RDF.type, FOAF.Document),
         (iri, FOAF.mbox, URIRef(f"mailto:{email}")),
@@ -34,6 +40,8 @@ def _organisation(iri: URIRef, name: str, identifier: str, homepage: URIRef, ema
     ]
     if spatial is not None:
         triples.append((iri, DCT.spatial, spatial))
+    if ror is not None:
+        triples.append((iri, OWL.sameAs, ror))
     return triples
 
 
@@ -113,8 +121,9 @@ def person_contact(ctx: Context, person: Person) -> tuple[URIRef, list[Triple]]:
             triples.append((iri, VCARD.hasTelephone, URIRef("tel:" + "".join(person.phone.split()))))
         if person.role:
             triples.append((iri, VCARD.role, Literal(person.role)))
-        if person.orcid:
-            triples.append((iri, VCARD.hasUID, URIRef(person.orcid)))
+        orcid = links.orcid(person.orcid)
+        if orcid is not None:
+            triples.append((iri, VCARD.hasUID, orcid))
         ctx.descriptions[iri] = triples
         ctx.described_from[iri] = ("Persons", person)
     return iri, ctx.descriptions[iri]

@@ -2,7 +2,8 @@
 
 Each parent document carries the direct predicate (`fdp-o:metadataCatalog`, `dcat:catalog`, `dcat:dataset`)
 **and** an `ldp:DirectContainer` listing its children with `ldp:contains` (all the Health-RI harvester
-follows); children point back with `dct:isPartOf`.
+follows); children point back with `dct:isPartOf`. A biobank's or network's related resources (`related` column) are
+linked from its catalogue (`links.related`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 
 from ..records import Biobank, Network
-from . import agents
+from . import agents, links
 from .context import DATA_THEME, EHDS, Context
 from .namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from .resource import Resource, Triple
@@ -156,6 +157,9 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> 
         res.add([(iri, DCT.alternative, Literal(biobank.acronym))])
     if biobank.url:
         res.add([(iri, FOAF.homepage, URIRef(biobank.url)), (URIRef(biobank.url), RDF.type, FOAF.Document)])
+    related, described = links.related(ctx, iri, biobank.related)
+    res.add(related)
+    res.add(described)
     res.add((iri, DCAT.dataset, d) for d in datasets)
     res.embeds += members
     res.add(cont_triples)
@@ -194,6 +198,9 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
         res.add([(iri, DCT.alternative, Literal(network.acronym))])
     if network.url:
         res.add([(iri, FOAF.homepage, URIRef(network.url)), (URIRef(network.url), RDF.type, FOAF.Document)])
+    related, described = links.related(ctx, iri, network.related)
+    res.add(related)
+    res.add(described)
     res.add((iri, DCAT.dataset, d) for d in datasets)
     res.add((iri, DCAT.catalog, c) for c in catalogs)
     res.embeds += [*member_datasets, *member_catalogs]

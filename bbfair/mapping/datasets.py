@@ -2,7 +2,9 @@
 route → `dcat:Distribution`.
 
 Mapping follows standards.md §10: diseases to `healthdcatap:hasCodeValues` + `hasCodingSystem`, `dct:subject`
-and labelled keywords (never `dcat:theme`, which stays the EU data theme HEAL); donors to
+concepts with labels and broader terms (`diseases`) and labelled keywords (never `dcat:theme`, which stays the
+EU data theme HEAL); related resources and publications to `dct:relation` / `rdfs:seeAlso` /
+`dct:isReferencedBy` (`links`); donors to
 `numberOfUniqueIndividuals`, samples to `numberOfRecords`, ages to whole years; MIABIS values kept as our
 code-list concepts under bbfair extension properties.
 """
@@ -15,8 +17,8 @@ from rdflib import Literal, URIRef
 
 from .. import vocab
 from ..records import Collection
-from . import agents
-from .context import CODING_SYSTEM, EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
+from . import agents, diseases, links
+from .context import EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
 from .namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
 from .resource import Resource, Triple
 
@@ -171,7 +173,11 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     coverage = _coverage(ctx, coll)
     if coverage:
         t.append((iri, HEALTH.populationCoverage, Literal(coverage, lang=en)))
-    t += _diseases(iri, coll, as_iri=ctx.config.output.code_values == "iri")
+    disease_triples, described = diseases.diseases(iri, coll, as_iri=ctx.config.output.code_values == "iri")
+    t += disease_triples
+    for own, about in (links.related(ctx, iri, coll.related), links.publications(ctx, iri, coll.publications)):
+        t += own
+        described += about
     for sex in coll.sex:
         concept = vocab.code_lists()["sex"][sex]
         pato = [m for m in concept.exact_match if "PATO_" in m]
@@ -200,28 +206,12 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
         (container, LDP.contains, dist.iri),
     ]
     res.add(t)
+    res.add(described)
     res.add(publisher_desc)
     res.add(hdab_desc)
     res.add(contact_desc)
     res.add(dist.triples)  # the distribution's full description travels with the dataset
-    res.summary = [triple for triple in res.triples if triple[0] != container]
+    # a catalogue embedding this dataset gets its statements, not the disease hierarchies and linked resources
+    skipped = set(described).difference(t)
+    res.summary = [triple for triple in res.triples if triple[0] != container and triple not in skipped]
     return res, dist
-
-
-def _diseases(iri: URIRef, coll: Collection, as_iri: bool) -> list[Triple]:
-    """Codes as HealthDCAT-AP R8 literals ("C18", "ORPHA:558") or, for Health-RI v2.0.2, as the code's IRI;
-    the IRI always also goes to `dct:subject`."""
-    table = vocab.diseases()
-    triples: list[Triple] = []
-    systems = set()
-    for name in coll.diagnosis_available:
-        disease = table[name]
-        if as_iri and disease.iri:
-            triples.append((iri, HEALTH.hasCodeValues, URIRef(disease.iri)))
-        elif not as_iri:
-            triples.append((iri, HEALTH.hasCodeValues, Literal(disease.code)))
-        systems.add(disease.system)
-        if disease.iri:
-            triples.append((iri, DCT.subject, URIRef(disease.iri)))
-    triples += [(iri, HEALTH.hasCodingSystem, CODING_SYSTEM[s]) for s in sorted(systems)]
-    return triples

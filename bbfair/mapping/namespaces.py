@@ -38,6 +38,8 @@ FDP = _ns("fdp-o")
 LDP = _ns("ldp")
 ELI = _ns("eli")
 BBFAIR = _ns("bbfair")
+OWL = _ns("owl")
+SCHEMA = _ns("schema")
 #: EU Publications Office authority tables (access-right, data-theme, file-type, language, country …)
 EU = Namespace("http://publications.europa.eu/resource/authority/")
 #: HealthData@EU authority tables (healthcategories, health-theme, coding-system …)
@@ -45,4 +47,4 @@ HDEU = Namespace("https://hdeu-dcat.data.health.europa.eu/resource/authority/")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")
 
 __all__ = ["ADMS", "BBFAIR", "CV", "DCAT", "DCATAP", "DCT", "ELI", "EU", "FDP", "FOAF", "GEODCATAP", "HDEU",
-           "HEALTH", "IANA", "LDP", "RDF", "RDFS", "SKOS", "VCARD", "XSD", "prefixes"]
+           "HEALTH", "IANA", "LDP", "OWL", "RDF", "RDFS", "SCHEMA", "SKOS", "VCARD", "XSD", "prefixes"]

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .. import vocab
 from ..errors import InputError, Problem
+from . import curies
 from .csv_reader import RawTable, read_table
 from .doc_reader import SUFFIXES, read_document
 from .models import (
@@ -139,17 +140,43 @@ def _check_codes(record: Record, problems: list[Problem]) -> None:
                                         column=column))
 
 
+def _check_identifiers(record: Record, problems: list[Problem]) -> Record:
+    """Every identifier column value must be a CURIE of a known prefix (well formed, check digits right), a
+    Directory id or a web address (`records.curies`). A bad value is reported and dropped from the record:
+    leniently, the record itself is still converted and checked (one wrong link or ROR should not hide the
+    record and everything that depends on it); strictly, the problems stop the conversion like any other."""
+    update: dict[str, object] = {}
+    for column, prefix in record.identifiers.items():
+        value = getattr(record, column)
+        kept = []
+        for item in value if isinstance(value, list) else [value] if value else []:
+            try:
+                curies.parse(item) if prefix == "any" else curies.parse_as(item, prefix)
+                kept.append(item)
+            except curies.IdentifierError as exc:
+                problems.append(Problem(str(exc), file=record.source.file, line=record.source.line,
+                                        record=record.id, column=column))
+        if isinstance(value, list) and len(kept) != len(value):
+            update[column] = kept
+        elif value and not isinstance(value, list) and not kept:
+            update[column] = None
+    return record.model_copy(update=update) if update else record
+
+
 def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
     """Read, type and check every record in `data_dir`.
 
     Strict (converting): raise InputError listing every problem. Lenient (validating): keep the problems in
-    `Catalogue.problems`, leave the records they concern out, and skip the records that need one of those, so
-    the rest can still be converted and checked in the same run. Unreadable input raises either way."""
+    `Catalogue.problems`, leave the records they concern out (a bad identifier only loses that value), and skip
+    the records that need one of those, so the rest can still be converted and checked in the same run.
+    Unreadable input raises either way."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError([Problem("not a directory: pass the folder holding bbfair.toml and the records",
                                   file=str(data_dir))])
     tables, notices, problems = _read(data_dir, lenient)
+    #: bad identifiers are dropped from their record, which stays (see _check_identifiers)
+    identifier_problems: list[Problem] = []
     cat = Catalogue(notices=notices)
     for name, model in TABLES.items():
         table = tables.get(name)
@@ -167,15 +194,16 @@ def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
                                         line=record.source.line, record=record.id, column="id"))
                 continue
             _check_codes(record, problems)
-            target[record.id] = record
+            target[record.id] = _check_identifiers(record, identifier_problems)
     for name in AUXILIARY_TABLES:
         if name in tables:
             cat.notices.append(f"{Path(tables[name].file).name}: read and checked, not published by bbfair")
     _check_references(cat, tables, problems)
-    if problems and not lenient:
-        raise InputError(problems)
-    if problems:
+    if (problems or identifier_problems) and not lenient:
+        raise InputError(problems + identifier_problems)
+    if problems or identifier_problems:
         _leave_out(cat, problems)
+        cat.problems = problems + identifier_problems
     _drop_withdrawn(cat)
     return cat
 

@@ -88,6 +88,9 @@ class Record(BaseModel):
     references: ClassVar[dict[str, str]] = {}
     #: columns whose values come from a Directory code list: column -> code-list scheme
     coded: ClassVar[dict[str, str]] = {}
+    #: columns holding identifiers (`records.curies`): column -> the one prefix they take, or "any" for CURIEs
+    #: of any known prefix, Directory ids and web addresses (checked by the loader, expanded by the mapping)
+    identifiers: ClassVar[dict[str, str]] = {}
 
     id: Required
     source: Source
@@ -100,6 +103,7 @@ class Person(Record):
 
     table: ClassVar[str] = "Persons"
     coded: ClassVar[dict[str, str]] = {"country": "country"}
+    identifiers: ClassVar[dict[str, str]] = {"orcid": "orcid"}
 
     title_before_name: Text = None
     first_name: Text = None
@@ -113,7 +117,8 @@ class Person(Record):
     city: Text = None
     country: Text = None
     role: Text = None
-    orcid: Url = None
+    #: bbfair extension column: the person's ORCID (`0000-0002-1825-0097`, `orcid:…` or `https://orcid.org/…`)
+    orcid: Text = None
 
     @property
     def display_name(self) -> str:
@@ -131,6 +136,7 @@ class Network(Record):
     table: ClassVar[str] = "Networks"
     references: ClassVar[dict[str, str]] = {"contact": "Persons"}
     coded: ClassVar[dict[str, str]] = {"common_network_elements": "network-element"}
+    identifiers: ClassVar[dict[str, str]] = {"related": "any"}
 
     name: Required
     acronym: Text = None
@@ -139,6 +145,8 @@ class Network(Record):
     juridical_person: Text = None
     contact: Required
     common_network_elements: Codes = []
+    #: bbfair extension column: related resources in other infrastructures (CURIEs or web addresses)
+    related: Codes = []
 
 
 class Biobank(Record):
@@ -147,6 +155,7 @@ class Biobank(Record):
     table: ClassVar[str] = "Biobanks"
     references: ClassVar[dict[str, str]] = {"contact": "Persons", "head": "Persons", "network": "Networks"}
     coded: ClassVar[dict[str, str]] = {"country": "country"}
+    identifiers: ClassVar[dict[str, str]] = {"ror": "ror", "related": "any"}
 
     pid: Text = None
     name: Required
@@ -159,7 +168,10 @@ class Biobank(Record):
     contact: Required
     juridical_person: Text = None
     network: Codes = []
-    ror: Url = None
+    #: bbfair extension columns: the biobank's ROR id (`05wg1m734`, `ror:…` or `https://ror.org/…`) and related
+    #: resources in other infrastructures (CURIEs or web addresses)
+    ror: Text = None
+    related: Codes = []
 
 
 class Collection(Record):
@@ -187,6 +199,7 @@ class Collection(Record):
         "data_use": "data-use",
         "diagnosis_available": "disease",
     }
+    identifiers: ClassVar[dict[str, str]] = {"related": "any", "publications": "any"}
 
     name: Required
     acronym: Text = None
@@ -221,6 +234,10 @@ class Collection(Record):
     keywords: Codes = []
     issued: Stamp = None
     modified: Stamp = None
+    #: bbfair extension columns: related resources in other infrastructures, and publications about the
+    #: collection (DOIs, PubMed ids or web addresses), each a list of CURIEs or web addresses
+    related: Codes = []
+    publications: Codes = []
 
 
 #: the four record tables bbfair publishes, in the order references point (a table only refers to earlier ones
