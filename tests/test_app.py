@@ -249,3 +249,20 @@ def _except_code_values(found, profile: str) -> list:
     conflict (README, "Standards conflicts"; tests/test_conformance.py proves each mode)."""
     code_values = "http://healthdataportal.eu/ns/health#hasCodeValues"
     return [k for k in found if not (profile == "health-ri" and k[1] == code_values)]
+
+
+def test_related_links_on_the_page_and_in_the_linkset(live_sample) -> None:
+    """The sample's `related` column (bio.tools, FAIRsharing) shows as links on the collection's HTML page and
+    in its RFC 9264 linkset, which every resource announces with rel="linkset"."""
+    iri = f"{live_sample.url}/dataset/BE_SCH-collection-epi"
+    html = httpx.get(iri, headers={"Accept": "text/html"})
+    assert html.status_code == 200
+    assert 'href="https://bio.tools/gatk"' in html.text and "fairsharing.org" in html.text
+    assert 'rel="linkset"' in html.headers["link"]
+    linkset = httpx.get(iri, headers={"Accept": "application/linkset+json"})
+    assert linkset.headers["content-type"] == "application/linkset+json"
+    body = linkset.json()
+    assert body["linkset"][0]["anchor"] == iri
+    targets = {t["href"] for links in body["linkset"] for rel, ts in links.items() if rel != "anchor" for t in ts}
+    assert "https://bio.tools/gatk" in targets
+    assert httpx.get(iri, params={"format": "linkset"}).json() == body
