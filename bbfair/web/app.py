@@ -1,9 +1,9 @@
 """The FastAPI application: the FAIR Data Point over the live build of a store.
 
 Every resource is served at its own IRI (the path below the base IRI), in the representation the client's
-`Accept` (or `?format=`) asks for, from the render cache; a hit is one SQLite lookup of the ETag and a dict
-lookup, with no RDF work, so the server keeps up with a bare endpoint. Misses are rendered in a worker thread,
-never on the event loop. Conditional requests (`If-None-Match`, `If-Modified-Since`) get 304, HEAD answers
+`Accept` (or `?format=`) asks for, from the render cache: a cached GET is answered by `FastPath` before
+FastAPI's routing, with one dict lookup and no SQL or RDF work, so the server outruns a bare FastAPI endpoint.
+Misses are rendered in a worker thread, never on the event loop. Conditional requests (`If-None-Match`, `If-Modified-Since`) get 304, HEAD answers
 every GET route, and GETs carry CORS and FAIR Signposting headers.
 """
 
