@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from bbfair.cli import app
 from bbfair.errors import StoreError
+from bbfair.mapping.namespaces import prefixes
 from bbfair.publish import build
 from bbfair.store.query import query_form, run
 
@@ -103,3 +104,33 @@ def test_canonical_literals_in_answers_but_not_in_documents(store: Path) -> None
         live.close()
     assert doc is not None and "numberOfUniqueIndividuals> \"" in doc.ntriples
     assert "#nonNegativeInteger>" in doc.ntriples
+
+
+def test_engine_caps_results_at_max_rows_in_every_format(store: Path) -> None:
+    """`execute` (the engine of `bbfair query` and `/sparql`) stops reading at the cap, says so, and gives the
+    same bytes as Oxigraph's own serialiser when the cap does not apply."""
+    from bbfair.store.local import LocalStore
+    from bbfair.store.query import TABLE_FORMATS, NotAcceptableError, execute
+
+    live = LocalStore.open(store).open_live()
+    try:
+        every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+        capped = execute(live.quads, every, table="json", max_rows=7)
+        assert capped.truncated and capped.rows == 7 and capped.kind == "table"
+        assert len(json.loads(capped.body)["results"]["bindings"]) == 7
+        assert len(execute(live.quads, every, table="csv", max_rows=7).body.decode().splitlines()) == 8
+        assert execute(live.quads, every, table="xml", max_rows=7).body.count(b"<result>") == 7
+        small = "SELECT ?c ?t WHERE { ?c a dcat:Catalog ; dct:title ?t } ORDER BY ?c"
+        for key, (fmt, _media) in TABLE_FORMATS.items():
+            direct = live.quads.query(small, prefixes=prefixes(), use_default_graph_as_union=True)
+            answer = execute(live.quads, small, table=key, max_rows=10_000)
+            assert answer.body == direct.serialize(format=fmt) and not answer.truncated, key
+        graph = execute(live.quads, "CONSTRUCT { ?c a dcat:Catalog } WHERE { ?c a dcat:Catalog ; dcat:dataset ?d }",
+                        graph="nt", max_rows=3)
+        assert graph.truncated and graph.rows == 3 and len(set(graph.body.splitlines())) == 3
+        with pytest.raises(NotAcceptableError):
+            execute(live.quads, "CONSTRUCT WHERE { ?s a dcat:Catalog }", graph=None)
+        with pytest.raises(NotAcceptableError):
+            execute(live.quads, "ASK { ?s ?p ?o }", table=None)
+    finally:
+        live.close()

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..mapping.namespaces import prefixes
-from .local import LocalStore
+
+if TYPE_CHECKING:
+    from .local import LocalStore
 
 #: --format → (pyoxigraph format, media type) for SELECT/ASK results
 TABLE_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
@@ -37,10 +39,146 @@ _FORM = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*|#[^\n]*
 
 @dataclass(frozen=True)
 class Answer:
-    """A serialised query result."""
+    """A serialised query result: `kind` is table (SELECT), boolean (ASK) or graph (CONSTRUCT/DESCRIBE); `rows`
+    counts solutions or distinct triples; `truncated` says the row cap cut it short."""
 
     body: bytes
     media_type: str
+    kind: str = "table"
+    rows: int | None = None
+    truncated: bool = False
+
+
+class QuerySyntaxError(StoreError):
+    """The query is not SPARQL 1.1 as Oxigraph parses it (the message is the parser's)."""
+
+
+class NotAcceptableError(StoreError):
+    """The query gives a result (table or graph) for which no acceptable format was chosen."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"the query gives a {'graph' if kind == 'graph' else 'result table'}")
+        self.kind = kind
+
+
+class _Enough(Exception):
+    """Raised from a sink's write() to stop Oxigraph's serialiser once the row cap is passed."""
+
+
+class _LineSink:
+    """A binary file Oxigraph serialises into, counting lines (one per solution in TSV) and stopping the
+    serialiser — and so the query — when more than `cap` lines arrived."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.parts: list[bytes] = []
+        self.lines = 0
+
+    def write(self, chunk: bytes) -> int:
+        data = bytes(chunk)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.cap:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts stay in memory."""
+
+
+class _DistinctLineSink(_LineSink):
+    """N-Triples lines without repeats (Oxigraph's CONSTRUCT may repeat a triple), stopping after `cap`."""
+
+    def __init__(self, cap: int | None) -> None:
+        super().__init__(cap or 0)
+        self.unlimited = cap is None
+        self.seen: dict[bytes, None] = {}
+        self.carry = b""
+
+    def write(self, chunk: bytes) -> int:
+        data = self.carry + bytes(chunk)
+        lines = data.split(b"\n")
+        self.carry = lines.pop()
+        self.seen.update(dict.fromkeys(lines))
+        if not self.unlimited and len(self.seen) > self.cap:
+            raise _Enough
+        return len(chunk)
+
+
+def _table(result: ox.QuerySolutions, key: str, max_rows: int | None) -> Answer:
+    """SELECT results in `key`'s format. With a cap they are first written as TSV (one line per solution, so
+    the serialiser can be stopped at the cap) and re-serialised natively: ~10 % dearer than a direct write."""
+    fmt, media = TABLE_FORMATS[key]
+    if max_rows is None:
+        return Answer(result.serialize(format=fmt) or b"", media, "table")
+    sink = _LineSink(max_rows + 1)  # the header line + max_rows solutions
+    truncated = False
+    try:
+        result.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except _Enough:
+        truncated = True
+    lines = b"".join(sink.parts).split(b"\n")[:-1]
+    if len(lines) > max_rows + 1:
+        lines, truncated = lines[: max_rows + 1], True
+    tsv = b"\n".join(lines) + b"\n"
+    body = tsv if fmt == ox.QueryResultsFormat.TSV else \
+        ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt) or b""
+    return Answer(body, media, "table", len(lines) - 1, truncated)
+
+
+def _graph(result: ox.QueryTriples, key: str, max_rows: int | None) -> Answer:
+    """CONSTRUCT/DESCRIBE triples without duplicates in `key`'s format, at most `max_rows` of them."""
+    fmt, media = GRAPH_FORMATS[key]
+    sink = _DistinctLineSink(max_rows)
+    truncated = False
+    try:
+        result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+    except _Enough:
+        truncated = True
+    lines = [line for line in sink.seen if line]
+    if max_rows is not None and len(lines) > max_rows:
+        lines, truncated = lines[:max_rows], True
+    ntriples = b"".join(line + b"\n" for line in lines)
+    if fmt == ox.RdfFormat.N_TRIPLES:
+        return Answer(ntriples, media, "graph", len(lines), truncated)
+    triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    opts = {"prefixes": used_prefixes(triples)} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
+    return Answer(ox.serialize(triples, format=fmt, **opts) or b"", media, "graph", len(lines), truncated)
+
+
+def execute(store: ox.Store, query: str, *, table: str | None = "json", graph: str | None = "turtle",
+            max_rows: int | None = None, default_graph: list[str] | None = None,
+            named_graphs: list[str] | None = None) -> Answer:
+    """Run `query` on `store` (Oxigraph, bbfair's prefixes predeclared, the union of the named graphs as the
+    default graph unless `default_graph` names graphs) and serialise the answer: a table or boolean in the
+    `table` format, a graph in the `graph` format (None: not acceptable → NotAcceptableError). At most
+    `max_rows` solutions or triples are read. The one engine behind `bbfair query` and the `/sparql` endpoint."""
+    options: dict = {"prefixes": _prefixes(), "use_default_graph_as_union": not default_graph}
+    if default_graph:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    try:
+        result = store.query(query, **options)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+    if isinstance(result, ox.QueryTriples):
+        if graph is None:
+            raise NotAcceptableError("graph")
+        return _graph(result, graph, max_rows)
+    if table is None:
+        raise NotAcceptableError("table")
+    if isinstance(result, ox.QueryBoolean):
+        fmt, media = TABLE_FORMATS[table]
+        return Answer(result.serialize(format=fmt) or b"", media, "boolean", 1)
+    return _table(result, table, max_rows)
+
+
+def _prefixes() -> dict[str, str]:
+    """bbfair's prefixes (imported here: the mapping package pulls in rdflib, which query workers never need)."""
+    from ..mapping.namespaces import prefixes
+
+    return prefixes()
 
 
 def query_form(query: str) -> str:
@@ -76,7 +214,7 @@ def check_format(query: str, fmt: str | None) -> str | None:
 def with_prefixes(query: str) -> str:
     """The query with bbfair's prefixes declared in front (those it does not declare itself)."""
     declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([\w.-]*):", query, re.IGNORECASE)}
-    lines = [f"PREFIX {p}: <{iri}>" for p, iri in prefixes().items() if p not in declared]
+    lines = [f"PREFIX {p}: <{iri}>" for p, iri in _prefixes().items() if p not in declared]
     return "\n".join([*lines, query])
 
 
@@ -91,7 +229,7 @@ def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
                 namespaces.add(value[: cut + 1])
             elif isinstance(term, ox.Literal):
                 namespaces.add(term.datatype.value.rsplit("#", 1)[0] + "#")
-    return {p: ns for p, ns in prefixes().items() if ns in namespaces}
+    return {p: ns for p, ns in _prefixes().items() if ns in namespaces}
 
 
 def run_local(store: LocalStore, query: str, fmt: str | None = None) -> Answer:
@@ -99,19 +237,10 @@ def run_local(store: LocalStore, query: str, fmt: str | None = None) -> Answer:
     fmt = check_format(query, fmt)
     build = store.open_live()
     try:
-        try:
-            result = build.quads.query(query, prefixes=prefixes(), use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise StoreError(f"the query is not valid SPARQL 1.1 (updates are not run here): {exc}") from None
-        if isinstance(result, ox.QueryTriples):
-            name = fmt or "turtle"
-            rdf_format, media = GRAPH_FORMATS[name]
-            triples = list(dict.fromkeys(result))  # Oxigraph's CONSTRUCT may repeat triples
-            opts = {"prefixes": used_prefixes(triples)} \
-                if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
-            return Answer(ox.serialize(triples, format=rdf_format, **opts) or b"", media)
-        table_format, media = TABLE_FORMATS[fmt or "json"]
-        return Answer(result.serialize(format=table_format) or b"", media)
+        return execute(build.quads, query, table=fmt if fmt in TABLE_FORMATS else "json",
+                       graph=fmt if fmt in GRAPH_FORMATS else "turtle")
+    except QuerySyntaxError as exc:
+        raise StoreError(f"the query is not valid SPARQL 1.1 (updates are not run here): {exc}") from None
     finally:
         build.close()
 
@@ -126,4 +255,6 @@ def run(store: str | Path, query: str, fmt: str | None = None, settings=None) ->
         media = (GRAPH_FORMATS[fmt or "turtle"] if graph else TABLE_FORMATS[fmt or "json"])[1]
         content_type, body = RemoteStore(str(store), settings).query(with_prefixes(query), media)
         return Answer(body, content_type.split(";")[0].strip() or media)
+    from .local import LocalStore
+
     return run_local(LocalStore.open(Path(store)), query, fmt)

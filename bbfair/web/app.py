@@ -3,8 +3,8 @@
 Every resource is served at its own IRI (the path below the base IRI), in the representation the client's
 `Accept` (or `?format=`) asks for, from the render cache: a cached GET is answered by `FastPath` before
 FastAPI's routing, with one dict lookup and no SQL or RDF work, so the server outruns a bare FastAPI endpoint.
-Misses are rendered in a worker thread, never on the event loop. Conditional requests (`If-None-Match`, `If-Modified-Since`) get 304, HEAD answers
-every GET route, and GETs carry CORS and FAIR Signposting headers.
+Misses are rendered in a worker thread, never on the event loop. Conditional requests (`If-None-Match`,
+`If-Modified-Since`) get 304, HEAD answers every GET route, and GETs carry CORS and FAIR Signposting headers.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from .conneg import Offer, choose
 from .model import Page, SiteInfo
 from .pages import render_page
 from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, http_date
+from .sparql import router as sparql_router
 from .state import ServeSettings, SiteState
 
 #: what `/dump` offers (a dump is for machines: no HTML)
@@ -322,12 +323,7 @@ def create_app(state: SiteState) -> FastPath:
             request, f"dump/{page}/{fmt}", DUMP_OFFERS,
             lambda build: dumps.page_document(build.manifest.build, build.documents, index, page, fmt))
 
-    try:  # TEMPORARY until the SPARQL router lands
-        from .sparql import router as sparql_router
-
-        app.include_router(sparql_router(state))
-    except ImportError:
-        pass
+    app.include_router(sparql_router(state, server.site))
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)

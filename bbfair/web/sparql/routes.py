@@ -1,0 +1,274 @@
+"""The `/sparql` routes: the SPARQL 1.1 Protocol endpoint, its service description, the query page and the
+cookbook. Everything a query costs happens in a worker process (`pool.py`); the event loop only parses the
+request, checks the query (`safety.py`), negotiates the format (`formats.py`) and waits on a pipe."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.routing import NoMatchFound
+
+from ... import __version__
+from ...errors import StoreError
+from ...store.local import Build
+from ..model import SiteInfo
+from ..state import SiteState
+from . import htmlview
+from .cookbook import Recipe, cookbook
+from .description import description
+from .formats import NotAcceptable, description_offer, negotiate
+from .pool import PoolBusy, QueryTimeout, WorkerLost, WorkerPool
+from .protocol import ProtocolError, QueryRequest, parse
+from .safety import Refused, check
+from .worker import Job, Reply
+
+log = logging.getLogger(__name__)
+
+YASGUI = "yasgui-4.6.2"
+CORS = {"access-control-allow-origin": "*",
+        "access-control-expose-headers": "Content-Type, Vary, Warning, X-bbfair-Build, X-bbfair-Rows, "
+                                         "X-bbfair-Truncated"}
+RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
+               "nt": ox.RdfFormat.N_TRIPLES}
+SiteFor = Callable[[Build], SiteInfo]
+
+
+def _prefixes() -> dict[str, str]:
+    from ...mapping.namespaces import prefixes
+
+    return prefixes()
+
+
+def _default_site(build: Build) -> SiteInfo:
+    base = build.manifest.build.base_iri
+    return SiteInfo(base_iri=base, title=base, formats=(), root_iri=f"{base}/", sparql_url=f"{base}/sparql",
+                    build_id=build.id, bbfair_version=__version__)
+
+
+class Endpoint:
+    """The endpoint over one `SiteState`: kept apart from the FastAPI wiring so tests can reach its pool."""
+
+    def __init__(self, state: SiteState, site: SiteFor | None = None) -> None:
+        self.state = state
+        self.limits = state.settings.sparql
+        self.pool = WorkerPool(self.limits.max_running)
+        self.site = site or _default_site
+
+    # --- life cycle ---------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the workers and let each open the live build, so the first queries do not pay for it."""
+        await asyncio.to_thread(self.pool.start)
+        try:
+            build = self.state.build()
+        except StoreError:
+            return
+        job = Job(build.id, str(build.path), "ASK {}", "json", None, 1, self.limits.timeout)
+        await asyncio.gather(*(self.pool.run(job, self.limits.timeout, self.limits.timeout)
+                               for _ in range(self.pool.size)), return_exceptions=True)
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.pool.close)
+
+    def recipes(self) -> tuple[Recipe, ...]:
+        return cookbook(_prefixes())
+
+    # --- responses ----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        reason = {400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 413: "Content Too Large",
+                  415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
+        return Response(f"{status} {reason.get(status, '')}: {message}\n", status_code=status,
+                        media_type="text/plain", headers={**CORS, "vary": "Accept", **(headers or {})})
+
+    def _page(self, request: Request, build: Build | None, status: int = 200, **context: Any) -> Response:
+        static = _static_url(request)
+        if build is not None:
+            site = self.site(build)
+        else:  # no build yet: the page still explains the endpoint
+            base = str(request.base_url).rstrip("/")
+            site = SiteInfo(base_iri=base, title="bbfair", formats=(), root_iri=f"{base}/", sparql_url=f"{base}/sparql",
+                            bbfair_version=__version__)
+        html = self.state.templates.get_template("sparql.html").render(
+            site=site, endpoint=request.url.path, yasgui=f"{static}/{YASGUI}", static=static,
+            version=__version__, recipes=[r.as_dict() for r in self.recipes()], limits=self.limits,
+            **{"query": "", "selected": None, "results": None, "error": None, **context})
+        return Response(html, status_code=status, media_type="text/html",
+                        headers={"vary": "Accept", "cache-control": "no-cache"})
+
+    def _error(self, request: Request, wants_html: bool, build: Build | None, status: int, message: str,
+               query: str | None = None, headers: dict[str, str] | None = None) -> Response:
+        if wants_html:
+            return self._page(request, build, status, query=query or "", error=message)
+        return self._plain(status, message, headers)
+
+    @staticmethod
+    def _head(request: Request, response: Response) -> Response:
+        if request.method != "HEAD":
+            return response
+        headers = dict(response.headers)
+        headers["content-length"] = str(len(response.body))
+        return Response(b"", status_code=response.status_code, headers=headers)
+
+    # --- the endpoint -------------------------------------------------------------------------------------------
+
+    async def handle(self, request: Request) -> Response:
+        return self._head(request, await self._handle(request))
+
+    async def _handle(self, request: Request) -> Response:
+        accept = request.headers.get("accept")
+        browser = description_offer(accept, None)
+        browser_wants_html = browser is not None and browser.key == "html"
+        try:
+            asked = await parse(request)
+        except ProtocolError as exc:
+            return self._error(request, browser_wants_html, self._build_or_none(), exc.status, str(exc))
+        if asked.query is None:
+            return self._no_query(request, asked, accept)
+        wants_html = (asked.format or "").lower() == "html" or (asked.format is None and browser_wants_html)
+        try:
+            checked = check(asked.query, self.limits.service_allow, _prefixes())
+            choice = negotiate(accept, asked.format, checked.form)
+        except Refused as exc:
+            return self._error(request, wants_html, self._build_or_none(), 400, str(exc), asked.query)
+        except NotAcceptable as exc:
+            return self._plain(406, str(exc))
+        try:
+            build = self.state.build()
+        except StoreError as exc:
+            return self._error(request, wants_html, None, 503, str(exc), asked.query)
+        job = Job(build.id, str(build.path), asked.query, choice.table, choice.graph, self.limits.max_rows,
+                  self.limits.timeout, asked.default_graph, asked.named_graphs)
+        started = time.perf_counter()
+        try:
+            reply = await self.pool.run(job, self.limits.timeout, self.limits.timeout)
+        except QueryTimeout:
+            return self._error(request, choice.html, build, 503, (
+                f"the query ran longer than {self.limits.timeout:g} s, this endpoint's time limit, and was "
+                "stopped. Narrow it (more specific patterns, a LIMIT, fewer OPTIONALs), or run it on a copy of "
+                "the catalogue with `bbfair query --store DIR`"), asked.query)
+        except PoolBusy:
+            return self._error(request, choice.html, build, 503, (
+                f"all {self.pool.size} query workers stayed busy for {self.limits.timeout:g} s; try again in a "
+                "moment"), asked.query, {"retry-after": "5"})
+        except WorkerLost as exc:
+            log.warning("a SPARQL worker died during a query: %s", exc)
+            return self._error(request, choice.html, build, 500, "the query engine stopped while answering "
+                               "(out of memory?); it was restarted", asked.query)
+        elapsed = (time.perf_counter() - started) * 1000
+        if reply.status != 200:
+            if reply.status == 406:
+                return self._plain(406, str(NotAcceptable(reply.kind, f"Accept: {accept}")))
+            return self._error(request, choice.html, build, reply.status, reply.message, asked.query)
+        if choice.html:
+            return self._page(request, build, query=asked.query, results=_results(reply, self.limits.max_rows,
+                                                                                  elapsed))
+        return Response(reply.body, media_type=reply.media_type, headers=self._result_headers(reply, build))
+
+    def _result_headers(self, reply: Reply, build: Build) -> dict[str, str]:
+        headers = {**CORS, "vary": "Accept", "x-bbfair-build": build.id}
+        if reply.rows is not None:
+            headers["x-bbfair-rows"] = str(reply.rows)
+        if reply.truncated:
+            headers["x-bbfair-truncated"] = f"true; max-rows={self.limits.max_rows}"
+            headers["warning"] = (f'199 bbfair "result truncated to the first {self.limits.max_rows} '
+                                  f'{"triples" if reply.kind == "graph" else "rows"} (this endpoint\'s limit)"')
+        return headers
+
+    def _build_or_none(self) -> Build | None:
+        try:
+            return self.state.build()
+        except StoreError:
+            return None
+
+    def _no_query(self, request: Request, asked: QueryRequest, accept: str | None) -> Response:
+        """GET /sparql without a query: the page for a browser, the service description for a machine."""
+        offer = description_offer(accept, asked.format)
+        if offer is None:
+            return self._plain(406, "the service description is offered as text/turtle, application/ld+json, "
+                                    "application/rdf+xml and application/n-triples (and this page as text/html)")
+        build = self._build_or_none()
+        if offer.key == "html":
+            recipe = next((r for r in self.recipes() if r.name == asked.cookbook), None)
+            if asked.cookbook and recipe is None:
+                return self._page(request, build, 404, error=f"no saved query named {asked.cookbook!r}")
+            return self._page(request, build, query=recipe.query if recipe else "",
+                              selected=recipe.name if recipe else None)
+        triples = build.manifest.build.triples if build is not None else 0
+        url = self.site(build).sparql_url if build is not None else str(request.url.replace(query=""))
+        body = description(url, self.limits, triples, RDF_FORMATS[offer.key])
+        return Response(body, media_type=offer.media_type, headers={**CORS, "vary": "Accept"})
+
+
+def _results(reply: Reply, max_rows: int, elapsed: float) -> htmlview.Results:
+    if reply.kind == "graph":
+        found = htmlview.graph(reply.body, reply.rows or 0, max_rows, reply.truncated)
+    else:
+        found = htmlview.table(reply.body, max_rows, reply.truncated)
+    found.milliseconds = elapsed
+    return found
+
+
+def _static_url(request: Request) -> str:
+    """Where `bbfair/web/static/` is served (`/static`, below the app's root path)."""
+    try:
+        return request.url_for("static", path="").path.rstrip("/")
+    except NoMatchFound:  # no mount named "static" (a bare router): where the app mounts it
+        return request.scope.get("root_path", "") + "/static"
+
+
+def router(state: SiteState, site: SiteFor | None = None) -> APIRouter:
+    """The `/sparql` routes over `state`. `site` gives the page's `SiteInfo` for a build (the app's, so the
+    page shares the site's title and links); without it one is made from the build's base IRI. The workers
+    start with the app (the router's lifespan) or at the first query, and stop with the app."""
+    endpoint = Endpoint(state, site)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        await endpoint.start()
+        try:
+            yield
+        finally:
+            await endpoint.stop()
+
+    api = APIRouter(lifespan=lifespan, tags=["SPARQL"])
+    api.endpoint = endpoint  # type: ignore[attr-defined]  # for tests and the app
+
+    @api.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+    async def sparql(request: Request) -> Response:
+        """SPARQL 1.1 Protocol query operation (read-only). Without a query: the service description
+        (Turtle, JSON-LD, RDF/XML, N-Triples) or, for a browser, the query page."""
+        return await endpoint.handle(request)
+
+    @api.options("/sparql", include_in_schema=False)
+    def preflight() -> Response:
+        return Response(status_code=204, headers={
+            **CORS, "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
+            "access-control-allow-headers": "Accept, Content-Type", "access-control-max-age": "86400"})
+
+    @api.api_route("/sparql/cookbook", methods=["GET", "HEAD"])
+    def recipes(request: Request) -> Response:
+        """The saved queries: name, title, description, form, query text and where to fetch it as a file."""
+        base = str(request.url).split("?", 1)[0].rstrip("/")
+        listed = [{**r.as_dict(), "url": f"{base}/{r.name}.rq"} for r in endpoint.recipes()]
+        return endpoint._head(request, JSONResponse(listed, headers=CORS))
+
+    @api.api_route("/sparql/cookbook/{name}.rq", methods=["GET", "HEAD"])
+    def recipe(request: Request, name: str) -> Response:
+        """One saved query as a `.rq` file."""
+        found = next((r for r in endpoint.recipes() if r.name == name), None)
+        if found is None:
+            return endpoint._plain(404, f"no saved query named {name!r}; see /sparql/cookbook")
+        return endpoint._head(request, Response(found.query, media_type="application/sparql-query",
+                                                headers=CORS))
+
+    return api
