@@ -375,6 +375,7 @@ def test_service_in_comments_strings_iris_and_names_is_not_a_service_call(live: 
         "PREFIX service: <http://example.org/service#> SELECT ?service WHERE { ?service service:x ?o }",
         "SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?service }",
         "PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:service\\#x ?o }",
+        f"SELECT ?s FROM <{other}> FROM NAMED <{other}> WHERE {{ ?s ?p ?o }}",  # a dataset is never fetched
     ]
     hits = len(recorder.hits)
     for query in innocent:

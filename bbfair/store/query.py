@@ -3,6 +3,10 @@
 The default graph of every query is the union of the resources' named graphs. bbfair's prefixes
 (`vocab/prefixes.json`: dcat, dct, foaf, healthdcatap, …) are predeclared, so a steward can write
 `?d a dcat:Dataset` without a PREFIX line. Only queries run: an update is a syntax error here, never a change.
+
+`execute` is the one engine behind `bbfair query` and the `/sparql` endpoint's workers: it runs a query on an
+Oxigraph store and serialises the answer natively, optionally stopping after a number of rows (the answer is
+first written as TSV, one line per solution, into a sink that stops Oxigraph's serialiser at the cap).
 """
 
 from __future__ import annotations

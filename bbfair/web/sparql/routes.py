@@ -154,8 +154,8 @@ class Endpoint:
         except QueryTimeout:
             return self._error(request, choice.html, build, 503, (
                 f"the query ran longer than {self.limits.timeout:g} s, this endpoint's time limit, and was "
-                "stopped. Narrow it (more specific patterns, a LIMIT, fewer OPTIONALs), or run it on a copy of "
-                "the catalogue with `bbfair query --store DIR`"), asked.query)
+                "stopped. Narrow it (more specific patterns, a LIMIT, fewer OPTIONALs), or download the catalogue "
+                "(/dump) and query it on your own machine"), asked.query)
         except PoolBusy:
             return self._error(request, choice.html, build, 503, (
                 f"all {self.pool.size} query workers stayed busy for {self.limits.timeout:g} s; try again in a "
@@ -243,10 +243,20 @@ def router(state: SiteState, site: SiteFor | None = None) -> APIRouter:
     api = APIRouter(lifespan=lifespan, tags=["SPARQL"])
     api.endpoint = endpoint  # type: ignore[attr-defined]  # for tests and the app
 
-    @api.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+    def route(path: str, *methods: str) -> Callable[[Any], Any]:
+        """`path` for GET (and the other `methods`), and HEAD outside the OpenAPI document (one operation each)."""
+        def register(handler: Any) -> Any:
+            api.head(path, include_in_schema=False)(handler)
+            for method in methods:
+                api.api_route(path, methods=[method])(handler)
+            return api.get(path)(handler)
+        return register
+
+    @route("/sparql", "POST")
     async def sparql(request: Request) -> Response:
-        """SPARQL 1.1 Protocol query operation (read-only). Without a query: the service description
-        (Turtle, JSON-LD, RDF/XML, N-Triples) or, for a browser, the query page."""
+        """SPARQL 1.1 Protocol query operation (read-only): `?query=`, a form with `query=`, or a POST of
+        `application/sparql-query`. Without a query: the service description (Turtle, JSON-LD, RDF/XML,
+        N-Triples) or, for a browser, the query page."""
         return await endpoint.handle(request)
 
     @api.options("/sparql", include_in_schema=False)
@@ -255,14 +265,14 @@ def router(state: SiteState, site: SiteFor | None = None) -> APIRouter:
             **CORS, "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
             "access-control-allow-headers": "Accept, Content-Type", "access-control-max-age": "86400"})
 
-    @api.api_route("/sparql/cookbook", methods=["GET", "HEAD"])
+    @route("/sparql/cookbook")
     def recipes(request: Request) -> Response:
         """The saved queries: name, title, description, form, query text and where to fetch it as a file."""
         base = str(request.url).split("?", 1)[0].rstrip("/")
         listed = [{**r.as_dict(), "url": f"{base}/{r.name}.rq"} for r in endpoint.recipes()]
         return endpoint._head(request, JSONResponse(listed, headers=CORS))
 
-    @api.api_route("/sparql/cookbook/{name}.rq", methods=["GET", "HEAD"])
+    @route("/sparql/cookbook/{name}.rq")
     def recipe(request: Request, name: str) -> Response:
         """One saved query as a `.rq` file."""
         found = next((r for r in endpoint.recipes() if r.name == name), None)
