@@ -251,7 +251,7 @@ def serve(
 
     try:
         if data_dir is not None:
-            plan, _config = plan_from_data(data_dir, store, host, port, base_iri)
+            plan = plan_from_data(data_dir, store, host, port, base_iri)
             _run_build(data_dir, plan.store, plan.base_iri, profile, None)
         elif store is not None:
             from .config import Sparql

@@ -20,15 +20,15 @@ from bbfair.web.serve import DEFAULT_STORE, plan_from_data, plan_from_store, ser
 
 
 def test_base_iri_precedence(sample_copy: Path) -> None:
-    plan, _ = plan_from_data(sample_copy, None, "127.0.0.1", 9000, "http://127.0.0.1:9000")
+    plan = plan_from_data(sample_copy, None, "127.0.0.1", 9000, "http://127.0.0.1:9000")
     assert plan.base_iri == "http://127.0.0.1:9000" and plan.warning() is None
     assert plan.store == sample_copy / DEFAULT_STORE
-    plan, _ = plan_from_data(sample_copy, None, "127.0.0.1", 9000, None)  # bbfair.toml's base
+    plan = plan_from_data(sample_copy, None, "127.0.0.1", 9000, None)  # bbfair.toml's base
     assert plan.base_iri == "http://127.0.0.1:8000"
     assert "--base-iri http://127.0.0.1:9000" in (plan.warning() or "")
     config = sample_copy / "bbfair.toml"
     config.write_text(config.read_text().replace('base_iri = "http://127.0.0.1:8000"', ""))
-    plan, _ = plan_from_data(sample_copy, sample_copy / "s", "127.0.0.1", 9001, None)  # the serving URL
+    plan = plan_from_data(sample_copy, sample_copy / "s", "127.0.0.1", 9001, None)  # the serving URL
     assert plan.base_iri == "http://127.0.0.1:9001" and plan.store == sample_copy / "s"
     assert serving_url("0.0.0.0", 80).startswith("http://") and "0.0.0.0" not in serving_url("0.0.0.0", 80)
 

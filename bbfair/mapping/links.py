@@ -44,9 +44,11 @@ def _typed(found: Identifier, target: URIRef) -> list[Triple]:
     return [(target, RDF.type, URIRef(kind.type))] if kind is not None and kind.type else []
 
 
-def related(ctx: Context, subject: URIRef, values: list[str]) -> tuple[list[Triple], list[Triple]]:
-    """The record's links to related resources, and the types of those resources (kept apart: they describe
-    other resources, so a catalogue embedding the record's summary need not repeat them)."""
+def _linked(ctx: Context, subject: URIRef, values: list[str], predicate: URIRef,
+            plain: URIRef | None = None) -> tuple[list[Triple], list[Triple]]:
+    """`subject predicate target` for each value (`plain` instead for a web address in no known namespace), and
+    the types of the targets where their prefix says, kept apart: they describe other resources, so a
+    catalogue embedding the record's summary need not repeat them."""
     own: list[Triple] = []
     described: list[Triple] = []
     for value in values:
@@ -54,26 +56,23 @@ def related(ctx: Context, subject: URIRef, values: list[str]) -> tuple[list[Trip
         if read is None:
             continue
         found, target = read
-        if found.prefix is None:
-            own.append((subject, RDFS.seeAlso, target))
+        if found.prefix is None and plain is not None:
+            own.append((subject, plain, target))
             continue
-        own.append((subject, DCT.relation, target))
+        own.append((subject, predicate, target))
         described += _typed(found, target)
     return own, described
+
+
+def related(ctx: Context, subject: URIRef, values: list[str]) -> tuple[list[Triple], list[Triple]]:
+    """The record's links to related resources (`dct:relation`, `rdfs:seeAlso` for plain web pages) and the
+    types of those resources."""
+    return _linked(ctx, subject, values, DCT.relation, RDFS.seeAlso)
 
 
 def publications(ctx: Context, subject: URIRef, values: list[str]) -> tuple[list[Triple], list[Triple]]:
     """`dct:isReferencedBy` for each publication, typed where its prefix says (a PubMed article)."""
-    own: list[Triple] = []
-    described: list[Triple] = []
-    for value in values:
-        read = _read(ctx, value)
-        if read is None:
-            continue
-        found, target = read
-        own.append((subject, DCT.isReferencedBy, target))
-        described += _typed(found, target)
-    return own, described
+    return _linked(ctx, subject, values, DCT.isReferencedBy)
 
 
 def ror(value: str | None) -> URIRef | None:

@@ -71,6 +71,10 @@ class Documents:
             rows = self.db.execute("SELECT iri FROM documents WHERE kind = ? ORDER BY iri", (kind,))
         return [r[0] for r in rows]
 
+    def kinds(self) -> list[tuple[str, str]]:
+        """(iri, kind) of every document, in IRI order, without reading the bodies."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT iri, kind FROM documents ORDER BY iri")]
+
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 

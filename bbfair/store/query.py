@@ -223,17 +223,28 @@ def with_prefixes(query: str) -> str:
 
 
 def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
-    """bbfair's prefixes whose namespace some IRI of `triples` is in (so the Turtle head lists only those)."""
-    namespaces: set[str] = set()
+    """bbfair's prefixes whose namespace some IRI of `triples` starts with (so the Turtle head lists only those;
+    forty unused prefixes are noise for the person reading it). Shared by `bbfair query`, `/sparql` and the
+    served documents."""
+    iris: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
             if isinstance(term, ox.NamedNode):
-                value = term.value
-                cut = max(value.rfind("#"), value.rfind("/"), value.rfind("_"))
-                namespaces.add(value[: cut + 1])
+                iris.add(term.value)
             elif isinstance(term, ox.Literal):
-                namespaces.add(term.datatype.value.rsplit("#", 1)[0] + "#")
-    return {p: ns for p, ns in _prefixes().items() if ns in namespaces}
+                iris.add(term.datatype.value)
+    remaining = dict(_prefixes())
+    found: set[str] = set()
+    for iri in iris:
+        if not remaining:
+            break
+        if not iri.startswith(tuple(remaining.values())):  # most IRIs are in no shipped namespace: checked in C
+            continue
+        for prefix, ns in list(remaining.items()):
+            if iri.startswith(ns) and iri != ns:
+                found.add(prefix)
+                del remaining[prefix]
+    return {p: ns for p, ns in _prefixes().items() if p in found}
 
 
 def run_local(store: LocalStore, query: str, fmt: str | None = None) -> Answer:

@@ -45,9 +45,7 @@ class DumpIndex:
 
 
 def index(documents: Documents, page_size: int) -> DumpIndex:
-    skipped = set(SKIPPED)
-    rows = documents.db.execute("SELECT iri, kind FROM documents ORDER BY iri")
-    return DumpIndex([iri for iri, kind in rows if kind not in skipped], page_size)
+    return DumpIndex([iri for iri, kind in documents.kinds() if kind not in SKIPPED], page_size)
 
 
 def page_url(base: str, number: int, fmt: str | None) -> str:

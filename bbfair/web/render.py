@@ -23,8 +23,8 @@ from email.utils import format_datetime
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..mapping.namespaces import prefixes
 from ..store.documents import Document
+from ..store.query import used_prefixes
 from .conneg import Offer
 from .model import Format, Page, SiteInfo
 from .signposting import link_header, links, linkset
@@ -63,24 +63,6 @@ def content_type(key: str) -> str:
 def http_date(iso: str) -> str:
     """An ISO 8601 time as an HTTP date (`Last-Modified`)."""
     return format_datetime(datetime.fromisoformat(iso), usegmt=True)
-
-
-def _iri_values(triples: Iterable[ox.Triple]) -> set[str]:
-    values = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                values.add(term.value)
-            elif isinstance(term, ox.Literal):
-                values.add(term.datatype.value)
-    return values
-
-
-def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
-    """The shipped prefixes whose namespace some IRI of `triples` starts with (a Turtle file that declares
-    forty unused prefixes is noise for the person reading it)."""
-    iris = _iri_values(triples)
-    return {p: ns for p, ns in prefixes().items() if any(i.startswith(ns) and i != ns for i in iris)}
 
 
 def ordered(triples: Iterable[ox.Triple], main: str) -> list[ox.Triple]:

@@ -65,13 +65,12 @@ def store_for(data_dir: Path, config: Config, store: Path | None) -> Path:
     return Path(data_dir) / DEFAULT_STORE
 
 
-def plan_from_data(data_dir: Path, store: Path | None, host: str, port: int, base_iri: str | None) -> tuple[
-        Plan, Config]:
+def plan_from_data(data_dir: Path, store: Path | None, host: str, port: int, base_iri: str | None) -> Plan:
     """`bbfair serve DATA_DIR`: the base IRI is --base-iri, else bbfair.toml's, else the serving URL."""
     url = serving_url(host, port)
     config = load_config(data_dir, base_iri)
     base = (base_iri or config.base_iri or url).rstrip("/")
-    return Plan(store_for(data_dir, config, store), base, config.sparql, url), config.with_base(base)
+    return Plan(store_for(data_dir, config, store), base, config.sparql, url)
 
 
 def plan_from_store(store: Path, host: str, port: int, base_iri: str | None, sparql: Sparql) -> Plan:
