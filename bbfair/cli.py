@@ -127,10 +127,10 @@ Store = Annotated[str | None, typer.Option("--store", help="store directory, or 
 
 
 class _BuildProgress:
-    """The build's stages on stderr: a spinner per stage and a bar while publishing."""
+    """The build's stages on stderr: a spinner per stage and a bar of collections converted and validated."""
 
-    LABELS: ClassVar[dict[str, str]] = {"read": "reading records", "convert": "converting", "validate": "validating",
-              "publish": "publishing"}
+    LABELS: ClassVar[dict[str, str]] = {"read": "reading records", "convert": "converting and validating",
+                                        "publish": "publishing", "load": "loading the quad store"}
 
     def __init__(self) -> None:
         from rich.progress import (

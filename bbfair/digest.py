@@ -45,7 +45,8 @@ def combine(*parts: str) -> str:
 
 def merkle(resources: Sequence[Embedding], own: dict[int, str]) -> list[str]:
     """Each document's content hash from the hashes of its own triples (`own`, by index) and of the members
-    it embeds (a member outside `resources` counts by the hash of its summary)."""
+    it embeds (a member outside `resources` counts by its `digest` when it carries one, else by the hash of its
+    summary)."""
     index = {id(r): i for i, r in enumerate(resources)}
     done: dict[int, str] = {}
 
@@ -55,7 +56,8 @@ def merkle(resources: Sequence[Embedding], own: dict[int, str]) -> list[str]:
             if not res.embeds:
                 done[i] = own[i]
             else:
-                done[i] = combine(own[i], *sorted(full(index[id(e)]) if id(e) in index else own_hash(e.summary)
+                done[i] = combine(own[i], *sorted(full(index[id(e)]) if id(e) in index
+                                                  else getattr(e, "digest", "") or own_hash(e.summary)
                                                   for e in res.embeds))
         return done[i]
 

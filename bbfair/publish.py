@@ -1,8 +1,9 @@
 """`bbfair build`: records → mapping → validation → store, publishing nothing unless everything is valid.
 
-The order is what keeps harvesters safe: the whole catalogue is converted and validated in memory first; only
-a catalogue without violations (and without input problems) is written, into a new build beside the live one,
-which is then switched in (a remote server gets only the changed graphs and its manifest last). Unchanged
+The order is what keeps harvesters safe: the catalogue is converted, validated and written family by family
+(`stream`) into a new build beside the live one, which is switched in only when no family had a violation
+(and the input had no problems); otherwise the new build is deleted. A remote server gets nothing until the
+whole catalogue is known to be valid, then only the changed graphs, and its manifest last. Unchanged
 resources keep their times and ETags (`mapping.stamps`). When the input files, the profiles, the base IRI and
 bbfair's version are all as they were at the live build, nothing is rebuilt at all.
 """
@@ -10,28 +11,32 @@ bbfair's version are all as they were at the live build, nothing is rebuilt at a
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, stream
 from .config import Config, load_config
 from .errors import InputError, StoreError
-from .mapping import convert
+from .mapping.convert import context
+from .mapping.stamps import Stamp
 from .pipeline import build_time
 from .records import load_records
 from .store.local import LocalStore
 from .store.manifest import BuildInfo, Manifest
+from .stream import S
 from .validation import cache
-from .validation.profiles import PROFILES, load_profiles
+from .validation.profiles import PROFILES, ShapeSet, load_profiles
 from .validation.report import Report, from_problem
-from .validation.run import validate_conversion
+from .validation.run import background
 
 if TYPE_CHECKING:
     from .store.remote import RemoteStore
@@ -118,43 +123,64 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         if previous is not None and not force and previous.build.input_hash == digest:
             report = Report([], shapes.names, previous.build.resources, previous.build.resources, 0, 0.0)
             return BuildResult("unchanged", report, previous.build, location, time.perf_counter() - start)
-        step("read", 0, 0)
-        catalogue = load_records(data_dir, lenient=True)
-        now = build_time() or datetime.now(UTC).replace(microsecond=0)
+        build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
-        step("convert", 0, 0)
-        try:
-            conv = convert(catalogue, config, now=now, previous=stamps)
-        except InputError as exc:  # ids that collide as IRIs
-            findings = [from_problem(p) for p in [*catalogue.problems, *exc.problems]]
-            report = Report(findings, shapes.names, catalogue.rows_read, 0, 0, time.perf_counter() - start)
-            return BuildResult("invalid", report, None, location, time.perf_counter() - start)
-        step("validate", 0, 0)
-        cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
-        report = validate_conversion(
-            conv, shapes, problems=catalogue.problems, records=catalogue.rows_read, config_file=config_file,
-            node_id=config.node.id, cache_path=cache_path, workers=workers, notices=catalogue.notices,
-            violations_only=True, hashes=[conv.stamps[str(r.iri)].etag for r in conv.resources])
-        if not report.conforms:
+        report, outcome, staging = _stream(data_dir, config, shapes, stamps, cache_dir,
+                                           lambda: target.staging(build_id, base), workers, step)
+        gc.collect()  # the records are gone: give their memory back before Oxigraph's loader takes its share
+        if outcome is None or staging is None:
             report.seconds = time.perf_counter() - start
             return BuildResult("invalid", report, None, location, report.seconds)
         old = previous.stamps if previous is not None else {}
-        # an empty old hash marks a resource an interrupted remote build may have half-written: re-send it
-        changed = {iri for iri, s in conv.stamps.items()
-                   if iri not in old or old[iri].etag != s.etag or not old[iri].hash}
-        removed = set(old) - set(conv.stamps)
+        changed = {iri for iri, s in outcome.stamps.items() if stream.changed(old.get(iri), s)}
+        removed = set(old) - set(outcome.stamps)
         info = BuildInfo(
-            id=f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}",
-            created=datetime.now(UTC).isoformat(timespec="seconds"), input_hash=digest,
+            id=build_id, created=datetime.now(UTC).isoformat(timespec="seconds"), input_hash=digest,
             bbfair_version=__version__, base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest,
-            counts=dict(conv.counts), triples=sum(len(r.triples) for r in conv.resources),
-            resources=len(conv.resources), changed=len(changed), removed=len(removed),
+            counts=dict(Counter(s.kind for s in outcome.stamps.values())), triples=outcome.triples,
+            resources=len(outcome.stamps), changed=len(changed), removed=len(removed),
             warnings=report.count("warning"))
-        manifest = Manifest(info, conv.stamps)
-        step("publish", 0, len(changed))
-        target.publish(conv.resources, manifest, changed, removed, progress)
+        step("publish", 0, 0)
+        try:
+            staging.commit(Manifest(info, outcome.stamps), removed, progress)
+        except BaseException:
+            staging.abort()
+            raise
         report.seconds = time.perf_counter() - start
         return BuildResult("published", report, info, location, report.seconds)
+
+
+def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], cache_dir: Path | None,
+            open_sink: Callable[[], S], workers: int | None, step: Progress,
+            ) -> tuple[Report, stream.Outcome | None, S | None]:
+    """Read the records and stream them through conversion and validation into the sink (`stream.run`). The
+    records live only in this function, so that their memory is free again when the quad store loads."""
+    step("read", 0, 0)
+    catalogue = load_records(data_dir, lenient=True)
+    config_file = str(data_dir / "bbfair.toml")
+    base = config.require_base(config_file)
+    now = build_time() or datetime.now(UTC).replace(microsecond=0)
+    try:
+        ctx = context(catalogue, config, now)
+    except InputError as exc:  # ids that collide as IRIs
+        findings = [from_problem(p) for p in [*catalogue.problems, *exc.problems]]
+        return Report(findings, shapes.names, catalogue.rows_read, 0, 0, 0.0), None, None
+    cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
+    cache_key = f"{shapes.digest}:{base}:violations-only"
+    job = stream.prepare(ctx, shapes, background(base), stamps, cache.load(cache_path, cache_key), config_file)
+    outcome, sink = stream.run(job, open_sink, workers, step)
+    findings = [from_problem(p) for p in catalogue.problems] + outcome.findings
+    report = Report(findings, shapes.names, records=catalogue.rows_read, resources=len(outcome.stamps),
+                    validated=outcome.validated, seconds=0.0, notices=list(catalogue.notices))
+    try:
+        cache.save(cache_path, cache_key, outcome.fresh)
+    except BaseException:
+        sink.abort()
+        raise
+    if not report.conforms:
+        sink.abort()
+        return report, None, None
+    return report, outcome, sink
 
 
 def store_size(path: Path) -> int:

@@ -6,7 +6,9 @@ peak memory (RSS) it prints is that step's alone:
 * baseline: `bbfair convert` of the same export to one N-Quads file (read, map, serialise: no validation, no
   store), the least any publisher must do with these records;
 * build: `bbfair build` into a new store (with an empty validation cache), with its time, the store size on
-  disk, the peak RSS of the build process and of its validation workers;
+  disk and its peak memory: the largest total, sampled every 0.2 s, of the proportional set size (PSS) of the
+  build process and its workers (pages a forked worker shares with the build count once), beside the peak RSS
+  of the build process and of the largest worker (RSS counts shared pages in every process);
 * unchanged: the same build again (nothing changed: the input hash matches the live build);
 * one change: one collection renamed, built again (incremental: only the changed resources are re-written).
 
@@ -33,8 +35,37 @@ from generate import generate
 from bbfair.publish import store_size
 
 STEP = r"""
-import json, os, resource, sys, time
+import json, os, resource, sys, threading, time
 from pathlib import Path
+
+def tree_pss():
+    # proportional set size of this process and its descendants: shared pages (the records a forked worker
+    # inherits) count once, split between the processes sharing them
+    pids, todo = [], [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except OSError:
+            pass
+    return total / 1024
+
+peak = [0.0]
+def sample():
+    while True:
+        peak[0] = max(peak[0], tree_pss())
+        time.sleep(0.2)
+threading.Thread(target=sample, daemon=True).start()
 start = time.perf_counter()
 kind, data, target = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 out = {}
@@ -52,6 +83,7 @@ else:
 out["seconds"] = time.perf_counter() - start
 out["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out["workers_rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+out["tree_pss_mib"] = max(peak[0], tree_pss())
 print(json.dumps(out))
 """
 
@@ -94,7 +126,8 @@ def run(size: int, workdir: Path) -> None:
     assert one["status"] == "published", one
     print(f"{size:>7} collections | baseline convert→N-Quads {base['seconds']:7.1f} s, peak {base['rss_mib']:5.0f} MiB"
           f" | build {full['seconds']:7.1f} s (ratio {full['seconds'] / base['seconds']:4.2f}), "
-          f"peak {full['rss_mib']:5.0f} MiB (validation workers {full['workers_rss_mib']:5.0f} MiB), "
+          f"peak memory {full['tree_pss_mib']:5.0f} MiB (all processes, PSS; RSS build {full['rss_mib']:5.0f} MiB, "
+          f"workers {full['workers_rss_mib']:5.0f} MiB), "
           f"store {disk / 2**20:6.1f} MiB, {full['warnings']} warnings | unchanged rebuild {same['seconds']:5.2f} s"
           f" | one collection renamed: {one['seconds']:6.1f} s, {one['changed']} resources re-written",
           flush=True)

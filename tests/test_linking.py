@@ -84,7 +84,7 @@ def test_stewards_can_ask_for_all_collections_under_neoplasms(conv, sample_dir: 
     """Over the union of the published graphs (as the store holds them), walking skos:broader from each
     subject finds exactly the collections with an ICD-10 code in chapter II (C00–D48), counted from the CSV."""
     store = ox.Store()
-    serialiser = Serialiser(conv.resources)
+    serialiser = Serialiser.of(conv.resources)
     store.load("".join(serialiser.graph_nquads(r) for r in conv.resources).encode(), format=ox.RdfFormat.N_QUADS)
     query = f"""PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX dcat: <http://www.w3.org/ns/dcat#>

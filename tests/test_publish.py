@@ -213,10 +213,10 @@ def test_disk_full_keeps_the_old_store(built: tuple[Path, Path], monkeypatch: py
     before = snapshot(store)
     set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
 
-    def full(self, documents, removed=()):
+    def full(self, rows, removed=()):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(Documents, "write", full)
+    monkeypatch.setattr(Documents, "write_packed", full)
     with pytest.raises(StoreError, match="full"):
         build(data, store)
     monkeypatch.undo()

@@ -37,7 +37,7 @@ def test_term_round_trips(term) -> None:
 
 def test_graphs_hold_owned_statements_and_documents_everything(sample_dir) -> None:
     conv = convert_directory(sample_dir)
-    writer = Serialiser(conv.resources)
+    writer = Serialiser.of(conv.resources)
     dataset = next(r for r in conv.resources if r.kind == "dataset")
     catalog = next(r for r in conv.resources if r.kind == "catalog" and r.embeds and r.record_id)
     own = Graph().parse(data="\n".join(writer.graph_ntriples(dataset)), format="nt")

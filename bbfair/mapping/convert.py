@@ -64,7 +64,7 @@ def _check_slugs(cat: Catalogue) -> None:
         raise InputError(problems)
 
 
-def _vocab_resources(ctx: Context) -> list[Resource]:
+def vocab_resources(ctx: Context) -> list[Resource]:
     """Every code-list scheme and concept as its own small document (`{base}/vocab/{scheme}/{code}`)."""
     graph = vocab.codelist_graph(ctx.iris.base)
     out = []
@@ -81,6 +81,65 @@ def _vocab_resources(ctx: Context) -> list[Resource]:
     return out
 
 
+@dataclass
+class Plan:
+    """Who belongs with whom, from the records alone: what lets the catalogue be converted one family (a
+    biobank with its collections, or a network) at a time, in any process, with the same result."""
+
+    #: collection id -> the dataset IRIs of its child collections
+    children: dict[str, list[URIRef]]
+    #: biobank id -> its collections, in input order
+    collections: dict[str, list]
+    #: network id -> the ids of its member collections and member biobanks
+    network_collections: dict[str, list[str]]
+    network_biobanks: dict[str, list[str]]
+
+
+def plan(ctx: Context) -> Plan:
+    """The families of the catalogue (cheap: no RDF is made)."""
+    cat = ctx.catalogue
+    children: dict[str, list[URIRef]] = defaultdict(list)
+    collections: dict[str, list] = defaultdict(list)
+    net_colls: dict[str, list[str]] = defaultdict(list)
+    net_bbs: dict[str, list[str]] = defaultdict(list)
+    for coll in cat.collections.values():
+        if coll.parent_collection:
+            children[coll.parent_collection].append(ctx.iris.dataset(coll.id))
+        collections[coll.biobank].append(coll)
+        for net in coll.network:
+            if net in cat.networks:
+                net_colls[net].append(coll.id)
+    for bb in cat.biobanks.values():
+        for net in bb.network:
+            if net in cat.networks:
+                net_bbs[net].append(bb.id)
+    return Plan(dict(children), dict(collections), dict(net_colls), dict(net_bbs))
+
+
+def biobank_family(ctx: Context, plan_: Plan, biobank_id: str) -> list[Resource]:
+    """A biobank's datasets and distributions, then its catalogue and container: `[..., catalogue, container]`."""
+    out: list[Resource] = []
+    members: list[Resource] = []
+    for coll in plan_.collections.get(biobank_id, []):
+        ds, dist = datasets.dataset(ctx, coll, plan_.children.get(coll.id, []))
+        out += [ds, dist]
+        members.append(ds)
+    return out + catalogs.biobank_catalog(ctx, ctx.catalogue.biobanks[biobank_id], members)
+
+
+def network_family(ctx: Context, plan_: Plan, network_id: str, member_datasets: list[Resource],
+                   member_catalogs: list[Resource]) -> list[Resource]:
+    """A network's catalogue and containers; `member_*` are the member resources (or stand-ins carrying their
+    summary and content hash, see `Resource.digest`)."""
+    return catalogs.network_catalog(ctx, ctx.catalogue.networks[network_id], member_datasets, member_catalogs)
+
+
+def top(ctx: Context, member_catalogs: list[Resource]) -> list[Resource]:
+    """The node catalogue (over every biobank and network catalogue) and the FDP root, with their containers."""
+    node = catalogs.node_catalog(ctx, member_catalogs)
+    return [*node, *catalogs.fdp_root(ctx, node[0])]
+
+
 def convert(catalogue: Catalogue, config: Config, now: datetime | None = None,
             previous: Mapping[str, Stamp] | None = None) -> Conversion:
     """Map every published record to its resource graphs.
@@ -88,53 +147,48 @@ def convert(catalogue: Catalogue, config: Config, now: datetime | None = None,
     `previous` (the stamps of the live build, `{}` for a first build) turns on change tracking: content hashes
     are computed and unchanged resources keep their times. Without it every time is `now` (one-off
     conversions need no hashes, which cost about a tenth of the conversion)."""
+    ctx = context(catalogue, config, now)
+    families = plan(ctx)
+    out: list[Resource] = []
+    by_iri: dict[URIRef, Resource] = {}
+    catalogs_by_id: dict[str, Resource] = {}
+    for biobank_id in catalogue.biobanks:
+        made = biobank_family(ctx, families, biobank_id)
+        out += made
+        catalogs_by_id[biobank_id] = made[-2]
+    for res in out:
+        by_iri[res.iri] = res
+    members = list(catalogs_by_id.values())
+    for net in catalogue.networks.values():
+        made = network_family(ctx, families, net.id,
+                              [by_iri[ctx.iris.dataset(c)] for c in families.network_collections.get(net.id, [])],
+                              [catalogs_by_id[b] for b in families.network_biobanks.get(net.id, [])])
+        out += made
+        members.append(made[0])
+    out += top(ctx, members)
+    out += agent_resources(ctx, ctx.descriptions)
+    out += vocab_resources(ctx)
+    hashes = content_hashes(out) if previous is not None else [""] * len(out)
+    conv = Conversion(out, ctx.derived, list(catalogue.notices), ctx.iris.base, Counter(r.kind for r in out),
+                      hashes)
+    conv.stamps = stamp(out, hashes, ctx.now, previous)
+    return conv
+
+
+def context(catalogue: Catalogue, config: Config, now: datetime | None = None) -> Context:
+    """The mapping context for `catalogue`, after checking that no two ids give the same IRI."""
     base = config.require_base("bbfair.toml")
     _check_slugs(catalogue)
     ctx = Context(config=config, catalogue=catalogue, iris=Iris(base))
     if now is not None:
         ctx.now = now
-    out: list[Resource] = []
-    children: dict[str, list[URIRef]] = defaultdict(list)
-    by_biobank: dict[str, list[Resource]] = defaultdict(list)
-    by_network: dict[str, list[Resource]] = defaultdict(list)
-    biobanks_in_network: dict[str, list[Resource]] = defaultdict(list)
-    for coll in catalogue.collections.values():
-        if coll.parent_collection:
-            children[coll.parent_collection].append(ctx.iris.dataset(coll.id))
-    for coll in catalogue.collections.values():
-        ds, dist = datasets.dataset(ctx, coll, children.get(coll.id, []))
-        out += [ds, dist]
-        by_biobank[coll.biobank].append(ds)
-        for net in coll.network:
-            if net in catalogue.networks:
-                by_network[net].append(ds)
-    members: list[Resource] = []
-    for bb in catalogue.biobanks.values():
-        made = catalogs.biobank_catalog(ctx, bb, by_biobank.get(bb.id, []))
-        out += made
-        members.append(made[0])
-        for net in bb.network:
-            if net in catalogue.networks:
-                biobanks_in_network[net].append(made[0])
-    for net in catalogue.networks.values():
-        made = catalogs.network_catalog(ctx, net, by_network.get(net.id, []), biobanks_in_network.get(net.id, []))
-        out += made
-        members.append(made[0])
-    node = catalogs.node_catalog(ctx, members)
-    out += node
-    out += catalogs.fdp_root(ctx, node[0])
-    out += _agent_resources(ctx)
-    out += _vocab_resources(ctx)
-    hashes = content_hashes(out) if previous is not None else [""] * len(out)
-    conv = Conversion(out, ctx.derived, list(catalogue.notices), base, Counter(r.kind for r in out), hashes)
-    conv.stamps = stamp(out, hashes, ctx.now, previous)
-    return conv
+    return ctx
 
 
-def _agent_resources(ctx: Context) -> list[Resource]:
+def agent_resources(ctx: Context, descriptions: Mapping[URIRef, list]) -> list[Resource]:
     """Agents and contact points dereference too: one document each, holding its description."""
     out = []
-    for iri, triples in ctx.descriptions.items():
+    for iri, triples in descriptions.items():
         kind = "agent" if str(iri).startswith(f"{ctx.iris.base}/agent/") else "contact"
         table, record = ctx.described_from.get(iri, (None, None))
         res = Resource(iri, kind, set(triples), table=table, record_id=record.id if record else None,

@@ -44,6 +44,9 @@ class Resource:
     #: resources whose `summary` is part of this document (a catalogue's member datasets): kept as references,
     #: not copied, so a 100k-collection catalogue does not hold every dataset description twice
     embeds: list[Resource] = field(default_factory=list)
+    #: the full content hash of a member converted in another process: a stand-in holding only `summary` and
+    #: `digest` lets a catalogue embed it and hash exactly as if the member itself were there
+    digest: str = ""
 
     def add(self, triples: Iterable[Triple]) -> None:
         """Add triples to this resource's document."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from ..digest import combine
 from .context import when
@@ -26,6 +27,7 @@ from .resource import Resource
 RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution"})
 #: the kinds that also get dct:issued / dct:modified when the record gives none
 DATED = frozenset({"catalog", "dataset"})
+_DATES = frozenset({DCT.issued, DCT.modified})
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,20 @@ def stamp(resources: Sequence[Resource], hashes: Sequence[str], now: datetime,
     return out
 
 
+@lru_cache(maxsize=4096)
+def _literal(moment: str) -> Literal:
+    """The xsd:dateTime literal of an ISO time (a build stamps most resources with a handful of times)."""
+    return when(datetime.fromisoformat(moment))
+
+
 def _add_times(res: Resource, issued: str, modified: str) -> None:
     iri: URIRef = res.iri
-    issued_lit = when(datetime.fromisoformat(issued))
-    modified_lit = when(datetime.fromisoformat(modified))
+    issued_lit = _literal(issued)
+    modified_lit = _literal(modified)
     res.add([(iri, FDP.metadataIssued, issued_lit), (iri, FDP.metadataModified, modified_lit)])
     if res.kind in DATED:
-        said = {p for s, p, _o in res.triples if s == iri and p in (DCT.issued, DCT.modified)}
+        # predicate first: a frozenset lookup is a hash, while comparing rdflib terms runs Python code
+        said = {p for s, p, _o in res.triples if p in _DATES and s == iri}
         if DCT.issued not in said:
             res.add([(iri, DCT.issued, issued_lit)])
         if DCT.modified not in said:

@@ -84,11 +84,15 @@ class Documents:
 
     def write(self, documents: Iterable[Document], removed: Iterable[str] = ()) -> None:
         """Insert or replace `documents` and delete `removed`, in one transaction."""
+        self.write_packed(((d.iri, d.kind, d.etag, d.modified, d.parent, zlib.compress(d.body, 1))
+                           for d in documents), removed)
+
+    def write_packed(self, rows: Iterable[tuple[str, str, str, str, str | None, bytes]],
+                     removed: Iterable[str] = ()) -> None:
+        """Like `write`, with each row's body already compressed (iri, kind, etag, modified, parent, body)."""
         with self.db:
             self.db.executemany("DELETE FROM documents WHERE iri = ?", ((iri,) for iri in removed))
-            self.db.executemany(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-                ((d.iri, d.kind, d.etag, d.modified, d.parent, zlib.compress(d.body, 1)) for d in documents))
+            self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def close(self) -> None:
         self.db.close()

@@ -23,7 +23,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,16 +34,16 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import StoreError
 from ..mapping.resource import Resource
-from .documents import Document, Documents
+from .documents import Documents
 from .manifest import Manifest
-from .serialise import Serialiser
+from .serialise import Serialiser, Written
 
 MARKER = "bbfair-store.json"
 LIVE = "LIVE"
 BUILD_LOCK = ".build.lock"
 STAGING = ".staging-"
-#: N-Quads characters handed to Oxigraph at a time: bounds the memory of a full build
-CHUNK = 32 * 2**20
+#: the N-Quads of a build being written, loaded into Oxigraph at the end
+SPOOL = "quads.nq"
 
 Progress = Callable[[str, int, int], None]
 
@@ -245,88 +245,134 @@ class LocalStore:
 
     def publish(self, resources: Sequence[Resource], manifest: Manifest, changed: set[str], removed: set[str],
                 progress: Progress | None = None) -> Path:
-        """Write a new build (reusing the live one for unchanged resources) and switch it in. On any failure
-        the staging directory is deleted and the live build is untouched. Call inside `build_lock()`."""
-        build_id = manifest.build.id
+        """Write a whole conversion as a new build (reusing the live one for unchanged resources) and switch it
+        in. On any failure the live build is untouched. Call inside `build_lock()`."""
+        serialiser = Serialiser.of(resources)
+        staging = self.staging(manifest.build.id, manifest.build.base_iri)
         try:
-            self.builds.mkdir(exist_ok=True)
-            staging = self.builds / f"{STAGING}{build_id}"
-            staging.mkdir()
-            fd = _lock(staging / ".lock", exclusive=True)
-        except OSError as exc:
-            raise StoreError(describe_os_error(exc, self.builds)) from None
-        try:
-            self._write(staging, resources, manifest, changed, removed, progress)
-            final = self.builds / build_id
-            os.rename(staging, final)
-            _fsync_dir(self.builds)
-            _write_durably(self.path / LIVE, json.dumps({"build": build_id}))
-        except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise StoreError(describe_os_error(exc, self.path)) from None
+            todo = [r for r in resources if not staging.incremental or str(r.iri) in changed]
+            for start in range(0, len(todo), 2000):
+                staging.write([serialiser.written(r, manifest.stamps[str(r.iri)]) for r in todo[start:start + 2000]])
+                if progress:
+                    progress("publish", min(start + 2000, len(todo)), len(todo))
+            return staging.commit(manifest, removed)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            staging.abort()
             raise
-        finally:
-            _unlock(fd)
-        self.cleanup()
+
+    def staging(self, build_id: str, base_iri: str) -> Staging:
+        """Start writing build `build_id` beside the live one (see `Staging`). Call inside `build_lock()`."""
+        previous = self.manifest()
+        live = self.live_path()
+        incremental = live is not None and previous is not None and previous.build.base_iri == base_iri
+        return Staging(self, build_id, live if incremental else None)
+
+
+class Staging:
+    """A build being written: `write()` resources as they come, then `commit()` switches it in, or `abort()`
+    deletes it. An incremental build starts as a copy of the live one (hard links for the quad store) and
+    replaces only what it is given. Until `commit()` nothing is visible: a killed build leaves only its
+    staging directory, which the next build removes."""
+
+    def __init__(self, store: LocalStore, build_id: str, live: Path | None) -> None:
+        self.store = store
+        self.build_id = build_id
+        self.incremental = live is not None
+        self.dir = store.builds / f"{STAGING}{build_id}"
+        self._replaced: list[str] = []
+        self._docs: list[tuple[str, str, str, str, str | None, bytes]] = []
+        try:
+            store.builds.mkdir(exist_ok=True)
+            self.dir.mkdir()
+            self._lock = _lock(self.dir / ".lock", exclusive=True)
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, store.builds)) from None
+        try:
+            if live is not None:
+                ox.Store.read_only(str(live / "oxigraph")).backup(str(self.dir / "oxigraph"))  # hard links
+                shutil.copyfile(live / "documents.sqlite", self.dir / "documents.sqlite")
+            self.quads: ox.Store | None = ox.Store(str(self.dir / "oxigraph"))
+            self.docs: Documents | None = Documents(self.dir / "documents.sqlite", read_only=False)
+            self._spool = (self.dir / SPOOL).open("w", encoding="utf-8")
+        except OSError as exc:
+            self.abort()
+            raise StoreError(describe_os_error(exc, store.path)) from None
+        except BaseException:
+            self.abort()
+            raise
+
+    def write(self, items: Sequence[Written]) -> None:
+        """Add (or, incrementally, replace) these resources' graphs and documents. The graphs go to an N-Quads
+        file that Oxigraph loads in one go at `commit()`: its bulk loader writes sorted index files, and many
+        small loads into a growing store cost far more in background compaction than one large load."""
+        assert self.docs is not None
+        try:
+            for item in items:
+                self._spool.write(item.nquads())
+                self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
+                if self.incremental:
+                    self._replaced.append(item.iri)
+            if len(self._docs) >= 5000:
+                self.docs.write_packed(self._docs)
+                self._docs = []
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, self.store.path)) from None
+
+    def commit(self, manifest: Manifest, removed: Iterable[str] = (), progress: Progress | None = None) -> Path:
+        """Drop the `removed` resources, load the graphs, write the manifest and switch this build in; the
+        build's path."""
+        assert self.quads is not None and self.docs is not None
+        final = self.store.builds / self.build_id
+        try:
+            gone = sorted(removed)
+            self.docs.write_packed(self._docs, removed=gone)
+            self._docs = []
+            for iri in [*self._replaced, *gone]:
+                self.quads.remove_graph(ox.NamedNode(iri))
+            self._spool.close()
+            spool = self.dir / SPOOL
+            if spool.stat().st_size:
+                if progress:
+                    progress("load", 0, 0)
+                _load(self.quads, spool)
+            spool.unlink()
+            self.quads.flush()
+            self._close()
+            _write_durably(self.dir / "manifest.json", manifest.to_json())
+            os.rename(self.dir, final)
+            _fsync_dir(self.store.builds)
+            _write_durably(self.store.path / LIVE, json.dumps({"build": self.build_id}))
+        except OSError as exc:
+            self.abort()
+            raise StoreError(describe_os_error(exc, self.store.path)) from None
+        except BaseException:
+            self.abort()
+            raise
+        _unlock(self._lock)
+        self._lock = None
+        self.store.cleanup()
         return final
 
-    def _write(self, staging: Path, resources: Sequence[Resource], manifest: Manifest, changed: set[str],
-               removed: set[str], progress: Progress | None) -> None:
-        live = self.live_path()
-        previous = self.manifest()
-        incremental = live is not None and previous is not None \
-            and previous.build.base_iri == manifest.build.base_iri
-        quads_dir = staging / "oxigraph"
-        docs_file = staging / "documents.sqlite"
-        if incremental:
-            assert live is not None
-            ox.Store.read_only(str(live / "oxigraph")).backup(str(quads_dir))  # hard links: no copy
-            shutil.copyfile(live / "documents.sqlite", docs_file)
-            todo = [r for r in resources if str(r.iri) in changed]
-        else:
-            todo = list(resources)
-        store = ox.Store(str(quads_dir))
-        if incremental:
-            for iri in sorted(changed | removed):
-                store.remove_graph(ox.NamedNode(iri))
-        serialiser = Serialiser(resources)
-        docs = Documents(docs_file, read_only=False)
-        try:
-            pending: list[str] = []
-            size = 0
-            batch: list[Document] = []
-            for done, res in enumerate(todo, 1):
-                text = serialiser.graph_nquads(res)
-                pending.append(text)
-                size += len(text)
-                stamp = manifest.stamps[str(res.iri)]
-                batch.append(Document(str(res.iri), res.kind, stamp.etag, stamp.modified,
-                                      str(res.parent) if res.parent else None, serialiser.document(res)))
-                if size >= CHUNK:
-                    _load(store, pending)
-                    docs.write(batch)
-                    pending, batch, size = [], [], 0
-                    if progress:
-                        progress("publish", done, len(todo))
-            _load(store, pending)
-            docs.write(batch, removed=removed if incremental else ())
-            if progress:
-                progress("publish", len(todo), len(todo))
-            store.flush()
-        finally:
-            docs.close()
-            del store
-        _write_durably(staging / "manifest.json", manifest.to_json())
+    def _close(self) -> None:
+        if getattr(self, "_spool", None) is not None:
+            self._spool.close()
+        if self.docs is not None:
+            self.docs.close()
+        self.quads = self.docs = None  # Oxigraph closes the store when the last reference goes
+
+    def abort(self) -> None:
+        """Delete the staging directory: nothing of this build remains."""
+        with suppress(Exception):
+            self._close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        _unlock(getattr(self, "_lock", None))
+        self._lock = None
 
 
-def _load(store: ox.Store, chunks: list[str]) -> None:
-    """Bulk-load N-Quads text; an IRI or literal Oxigraph rejects becomes a StoreError naming it."""
-    if not chunks:
-        return
+def _load(store: ox.Store, path: Path) -> None:
+    """Bulk-load an N-Quads file; an IRI or literal Oxigraph rejects becomes a StoreError naming it."""
     try:
-        store.bulk_load(input="".join(chunks).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as exc:
         raise StoreError(f"a converted statement is not valid RDF, nothing was published: {exc}") from None
 

@@ -30,11 +30,14 @@ import os
 import random
 import re
 import socket
+import sqlite3
+import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,7 +49,7 @@ from ..config import Store as StoreSettings
 from ..errors import StoreError
 from ..mapping.resource import Resource
 from .manifest import Manifest
-from .serialise import Serialiser
+from .serialise import Serialiser, Written
 
 log = logging.getLogger(__name__)
 
@@ -278,13 +281,23 @@ class RemoteStore:
 
     def publish(self, resources: Sequence[Resource], manifest: Manifest, changed: set[str], removed: set[str],
                 progress: Progress | None = None) -> str:
-        """Replace the named graph of every `changed` resource, drop those of `removed`, then write the manifest
-        (validation happened before). Each request carries about `batch_chars` of SPARQL Update; see the module
-        docstring for what an interruption leaves. Call inside `build_lock()`. Returns the server's URL."""
+        """Send a whole conversion: see `send`. Call inside `build_lock()`. Returns the server's URL."""
         by_iri = {str(r.iri): r for r in resources}
         missing = changed - by_iri.keys()
         if missing:
             raise ValueError(f"changed resources not in `resources`: {sorted(missing)[:5]}")
+        serialiser = Serialiser.of(resources)
+        return self.send(lambda iri: serialiser.graph_ntriples(by_iri[iri]), manifest, changed, removed, progress)
+
+    def staging(self, build_id: str, base_iri: str) -> RemoteStaging:
+        """Collect a build's changed graphs on local disk until it is known to be valid (see `RemoteStaging`)."""
+        return RemoteStaging(self)
+
+    def send(self, graph_lines: Callable[[str], list[str]], manifest: Manifest, changed: set[str],
+             removed: set[str], progress: Progress | None = None) -> str:
+        """Replace the named graph of every `changed` resource (its N-Triples lines from `graph_lines`), drop
+        those of `removed`, then write the manifest (validation happened before). Each request carries about
+        `batch_chars` of SPARQL Update; see the module docstring for what an interruption leaves."""
         todo = sorted(changed)
         gone = sorted(removed - changed)
         what = f"cannot publish into {self.url}"
@@ -294,12 +307,11 @@ class RemoteStore:
             if todo or gone:  # mark first: an interruption from here on makes the next build re-send these
                 self._update(what, f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{\n"
                              + "".join(f"<{BUILD_GRAPH}> bbfair:pending {_iri(i)} .\n" for i in todo + gone) + "} }")
-        serialiser = Serialiser(resources)
         total = len(todo) + len(gone)
         probe: list[str] = []
         with ThreadPoolExecutor(max_workers=1) as sender:  # the next batch is serialised while one is sent
             sending: tuple[Future[None], int] | None = None
-            for text, done in self._batches(serialiser, by_iri, gone + todo, changed, probe):
+            for text, done in self._batches(graph_lines, gone + todo, changed, probe):
                 if sending is not None:
                     sending[0].result()
                     if progress:
@@ -315,7 +327,7 @@ class RemoteStore:
                    content=self._manifest_triples(manifest), headers={"Content-Type": "application/n-triples"})
         return self.url
 
-    def _batches(self, serialiser: Serialiser, by_iri: dict[str, Resource], iris: list[str], changed: set[str],
+    def _batches(self, graph_lines: Callable[[str], list[str]], iris: list[str], changed: set[str],
                  probe: list[str]) -> Iterator[tuple[str, int]]:
         """SPARQL Update requests of about `batch_chars` each (each is one transaction on Oxigraph), replacing
         the graphs of `changed` and dropping the others, with how many IRIs are done after each. The first
@@ -326,7 +338,7 @@ class RemoteStore:
             graph = _iri(iri)
             part = f"DROP SILENT GRAPH {graph}"
             if iri in changed:
-                lines = serialiser.graph_ntriples(by_iri[iri])
+                lines = graph_lines(iri)
                 if lines:
                     body = "\n".join(lines)
                     part += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
@@ -369,3 +381,40 @@ def _hint(status: int) -> str:
     if status >= 500:
         return "the server failed: see its log"
     return "check the server's address and configuration"
+
+
+class RemoteStaging:
+    """A build for a remote store, collected on local disk: the server must not see a graph of a build that
+    may still turn out invalid, so changed graphs wait in a temporary SQLite file (zlib N-Triples) until
+    `commit()` sends them, with the manifest last (`RemoteStore.send`). `abort()` deletes the file; the
+    server was never touched."""
+
+    incremental = True  # only changed graphs are sent
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+        self._dir = tempfile.TemporaryDirectory(prefix="bbfair-remote-")
+        self._db = sqlite3.connect(os.path.join(self._dir.name, "graphs.sqlite"))
+        self._db.execute("CREATE TABLE graphs (iri TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID")
+        self.written: set[str] = set()
+
+    def write(self, items: Sequence[Written]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)",
+                                 ((w.iri, zlib.compress(w.graph.encode("utf-8"), 1)) for w in items))
+        self.written.update(w.iri for w in items)
+
+    def _lines(self, iri: str) -> list[str]:
+        row = self._db.execute("SELECT body FROM graphs WHERE iri = ?", (iri,)).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8").splitlines() if row else []
+
+    def commit(self, manifest: Manifest, removed: Iterable[str] = (), progress: Progress | None = None) -> str:
+        try:
+            return self.store.send(self._lines, manifest, set(self.written), set(removed), progress)
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        with suppress(Exception):
+            self._db.close()
+        self._dir.cleanup()

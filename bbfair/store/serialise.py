@@ -12,23 +12,51 @@ validated document, kept beside the store (`documents`), because Oxigraph canoni
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..mapping.resource import Resource
+from ..mapping.stamps import Stamp
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+@dataclass(frozen=True)
+class Written:
+    """One resource as a store takes it: its named graph as N-Triples text (one statement a line, each ending
+    in " .\n"; a literal's newlines are escaped, so the text splits safely at line ends) and its document,
+    zlib-compressed as the documents file keeps it (compressed by whoever serialised it, often a worker)."""
+
+    iri: str
+    kind: str
+    parent: str | None
+    etag: str
+    modified: str
+    graph: str
+    packed: bytes
+
+    def nquads(self) -> str:
+        """The named graph as N-Quads (graph IRI = resource IRI)."""
+        return self.graph.replace(" .\n", f" <{self.iri}> .\n")
 
 
 class Serialiser:
     """Writes the resources of one conversion as N-Triples/N-Quads text: what Oxigraph's bulk loader and SPARQL
     servers read fastest (building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
 
-    def __init__(self, resources: Sequence[Resource]) -> None:
-        self.owned: set[str] = {str(r.iri) for r in resources}
+    def __init__(self, owned: Iterable[str]) -> None:
+        #: the IRIs of every resource of the build: a statement about one of them belongs in its own graph
+        self.owned: set[str] = set(owned)
+
+    @classmethod
+    def of(cls, resources: Sequence[Resource]) -> Serialiser:
+        """A serialiser for a whole conversion."""
+        return cls(str(r.iri) for r in resources)
 
     def _owned_lines(self, res: Resource, end: str) -> list[str]:
         own = str(res.iri)
@@ -49,6 +77,32 @@ class Serialiser:
     def graph_nquads(self, res: Resource) -> str:
         """The statements `res` owns as N-Quads in its named graph (graph IRI = resource IRI)."""
         return "".join(self._owned_lines(res, f" <{res.iri}> .\n"))
+
+    def written(self, res: Resource, stamp: Stamp) -> Written:
+        """`res` ready for a store: its graph and its document, with the stamp's version tag and time. Each
+        statement is written once: the graph's lines are a subset of the document's."""
+        own = str(res.iri)
+        owned = self.owned
+        graph: list[str] = []
+        doc: list[str] = []
+        for s, p, o in res.triples:
+            line = f"{nt(s)} {nt(p)} {nt(o)} .\n"
+            doc.append(line)
+            if type(s) is URIRef:
+                base = str(s).split("#", 1)[0]
+                if base != own and base in owned:
+                    continue
+            graph.append(line)
+        if res.embeds:
+            seen = set(doc)
+            for member in res.embeds:
+                for s, p, o in member.summary:
+                    line = f"{nt(s)} {nt(p)} {nt(o)} .\n"
+                    if line not in seen:
+                        seen.add(line)
+                        doc.append(line)
+        return Written(own, res.kind, str(res.parent) if res.parent else None, stamp.etag, stamp.modified,
+                       "".join(graph), zlib.compress("".join(doc).encode("utf-8"), 1))
 
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""

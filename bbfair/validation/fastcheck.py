@@ -30,6 +30,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from ..mapping.namespaces import canonical
+
 Triple = tuple[Node, Node, Node]
 Check = Callable[["Index", Node, list[Node], int], bool]
 Path = Callable[["Index", list[Node]], list[Node]]
@@ -51,10 +53,18 @@ class Index:
     def __init__(self, triples: Iterable[Triple]) -> None:
         spo: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
         ops: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        literals: list[Triple] = []
         for s, p, o in triples:
             spo[s][p].append(o)
-            ops[o][p].append(s)
+            if type(o) is Literal:  # hashing a Literal runs Python code; few checks walk back from one
+                literals.append((s, p, o))
+            else:
+                ops[o][p].append(s)
         self.spo, self.ops = spo, ops
+        self._literals: list[Triple] | None = literals
+        #: (shape id, node, depth) -> conforms: a publisher, contact point or concept that many documents of
+        #: the batch reference is checked against a nested shape once, not once per reference
+        self.memo: dict[tuple[int, Node, int], bool] = {}
         self.subclasses: dict[Node, set[Node]] = defaultdict(set)
         for sub, by_p in list(spo.items()):
             for sup in by_p.get(RDFS.subClassOf, ()):
@@ -65,6 +75,10 @@ class Index:
         return by_p.get(p, []) if by_p else []
 
     def subjects(self, p: Node, o: Node) -> list[Node]:
+        if self._literals is not None and isinstance(o, Literal):
+            for s, pred, lit in self._literals:
+                self.ops[lit][pred].append(s)
+            self._literals = None
         by_p = self.ops.get(o)
         return by_p.get(p, []) if by_p else []
 
@@ -102,9 +116,18 @@ class Shape:
     severity: Node = SH.Violation
 
     def values(self, index: Index, focus: Node) -> list[Node]:
+        if self.predicate is not None:  # the common case: the index holds a subject's objects once each
+            return index.objects(focus, self.predicate)
         return [focus] if self.path is None else self.path(index, [focus])
 
     def conforms(self, index: Index, focus: Node, depth: int = 0) -> bool:
+        key = (id(self), focus, depth)
+        found = index.memo.get(key)
+        if found is None:
+            found = index.memo[key] = self._conforms(index, focus, depth)
+        return found
+
+    def _conforms(self, index: Index, focus: Node, depth: int) -> bool:
         if self.deactivated:
             return True
         if depth > MAX_DEPTH:
@@ -125,9 +148,14 @@ class Shape:
         if depth > MAX_DEPTH:
             return [_UNDECIDED]
         values = self.values(index, focus)
-        out = [self] if not all(check(index, focus, values, depth) for check in self.checks) else []
+        out: list[Shape] = []
+        for check in self.checks:
+            if not check(index, focus, values, depth):
+                out.append(self)
+                break
         for prop in self.properties:
-            out += prop.failing_parts(index, focus, depth + 1)
+            if prop.properties or prop.checks:
+                out += prop.failing_parts(index, focus, depth + 1)
         return out
 
 
@@ -143,8 +171,9 @@ class FastChecker:
             for node in self._targeted():
                 if isinstance(node, BNode):
                     raise Unsupported("a targeted shape without an IRI")
-                kinds = [(kind, value) for kind in ("targetClass", "targetNode", "targetSubjectsOf",
-                                                    "targetObjectsOf") for value in shapes.objects(node, SH[kind])]
+                kinds = [(kind, canonical(value)) for kind in ("targetClass", "targetNode", "targetSubjectsOf",
+                                                               "targetObjectsOf")
+                         for value in shapes.objects(node, SH[kind])]
                 self.targets.append((self.shape(node), kinds))
         except Unsupported:
             self.complete = False
@@ -224,7 +253,7 @@ class FastChecker:
         g = self.graph
         path_node = g.value(node, SH.path)
         shape = Shape(node, self._path(path_node) if path_node is not None else None,
-                      path_node if isinstance(path_node, URIRef) else None)
+                      canonical(path_node) if isinstance(path_node, URIRef) else None)
         self.compiled[node] = shape  # before compiling the parts: shapes may refer to themselves
         shape.deactivated = g.value(node, SH.deactivated) == Literal(True)
         shape.severity = g.value(node, SH.severity) or SH.Violation
@@ -233,14 +262,15 @@ class FastChecker:
         for pred, obj in g.predicate_objects(node):
             if pred in _ANNOTATIONS or pred not in _parameters():
                 continue  # pyshacl ignores what is not a constraint parameter (DCAT-AP has a stray sh:shape)
-            shape.checks.append(self._check(node, pred, obj))
+            shape.checks.append(self._check(node, pred, canonical(obj)))
         return shape
 
     def _path(self, node: Node) -> Path:
         """A SHACL property path as a function from nodes to the nodes it reaches."""
         g = self.graph
         if isinstance(node, URIRef):
-            return lambda index, nodes: _unique(v for n in nodes for v in index.objects(n, node))
+            pred = canonical(node)
+            return lambda index, nodes: _unique(v for n in nodes for v in index.objects(n, pred))
         if g.value(node, RDF.first) is not None:
             steps = [self._path(item) for item in Collection(g, node)]
 
@@ -249,7 +279,7 @@ class FastChecker:
                     nodes = step(index, nodes)
                 return nodes
             return sequence
-        inverse = g.value(node, SH.inversePath)
+        inverse = canonical(g.value(node, SH.inversePath))
         if isinstance(inverse, URIRef):
             return lambda index, nodes: _unique(v for n in nodes for v in index.subjects(inverse, n))
         alternatives = g.value(node, SH.alternativePath)
@@ -282,7 +312,7 @@ class FastChecker:
         if name == "class":
             return lambda index, focus, values, depth: all(index.is_instance(v, obj) for v in values)
         if name == "in":
-            allowed = set(self._list(obj))
+            allowed = {canonical(v) for v in self._list(obj)}
             return lambda index, focus, values, depth: all(v in allowed for v in values)
         if name == "hasValue":
             return lambda index, focus, values, depth: obj in values
