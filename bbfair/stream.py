@@ -22,6 +22,7 @@ import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol, TypeVar
 
 from rdflib import URIRef
@@ -91,11 +92,13 @@ class Job:
     background: list[Triple]
     previous: Mapping[str, Stamp]
     cached: dict[str, list[Result]]
-    #: the IRIs of every resource that exists whatever the workers convert (all but agents and contacts)
+    #: the IRIs of every resource: all but the agents and contacts from the start, those as they are described
     owned: set[str]
     config_file: str
     #: agents and contacts this process has already sent (each worker sends each one at most once)
     sent: set[URIRef] = field(default_factory=set)
+    #: how many of this process's agent descriptions are in `owned` already
+    described: int = 0
 
 
 _JOB: Job | None = None
@@ -134,8 +137,10 @@ def _finish(job: Job, resources: list[Resource], piece: Piece, hashes: list[str]
     for i in sorted(outcome.results):
         res = resources[i]
         piece.findings += [(str(res.iri), locator.finding(res, r, job.shapes)) for r in outcome.results[i]]
+    described = job.ctx.descriptions  # agents are resources too, known once described (in insertion order)
+    job.owned.update(str(iri) for iri in islice(described, job.described, None))
+    job.described = len(described)
     serialiser = Serialiser(job.owned)
-    serialiser.owned.update(str(iri) for iri in job.ctx.descriptions)
     for res in resources:
         key = str(res.iri)
         new = stamps[key]

@@ -42,8 +42,10 @@ MARKER = "bbfair-store.json"
 LIVE = "LIVE"
 BUILD_LOCK = ".build.lock"
 STAGING = ".staging-"
-#: the N-Quads of a build being written, loaded into Oxigraph at the end
+#: the N-Quads of a build being written (numbered files), waiting for Oxigraph's bulk loader
 SPOOL = "quads.nq"
+#: statements per bulk load: bounds the loader's memory (~0.7 GiB) without many small, costly loads
+LOAD_QUADS = 1_000_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -280,6 +282,7 @@ class Staging:
         self.incremental = live is not None
         self.dir = store.builds / f"{STAGING}{build_id}"
         self._replaced: list[str] = []
+        self._spooled = 0
         self._docs: list[tuple[str, str, str, str, str | None, bytes]] = []
         try:
             store.builds.mkdir(exist_ok=True)
@@ -293,7 +296,8 @@ class Staging:
                 shutil.copyfile(live / "documents.sqlite", self.dir / "documents.sqlite")
             self.quads: ox.Store | None = ox.Store(str(self.dir / "oxigraph"))
             self.docs: Documents | None = Documents(self.dir / "documents.sqlite", read_only=False)
-            self._spool = (self.dir / SPOOL).open("w", encoding="utf-8")
+            self._spools = [self.dir / f"{SPOOL}.0"]
+            self._spool = self._spools[0].open("w", encoding="utf-8")
         except OSError as exc:
             self.abort()
             raise StoreError(describe_os_error(exc, store.path)) from None
@@ -302,21 +306,31 @@ class Staging:
             raise
 
     def write(self, items: Sequence[Written]) -> None:
-        """Add (or, incrementally, replace) these resources' graphs and documents. The graphs go to an N-Quads
-        file that Oxigraph loads in one go at `commit()`: its bulk loader writes sorted index files, and many
-        small loads into a growing store cost far more in background compaction than one large load."""
+        """Add (or, incrementally, replace) these resources' graphs and documents. The graphs wait in N-Quads
+        files of about `LOAD_QUADS` statements each, which Oxigraph's bulk loader takes one by one at
+        `commit()`: the loader's memory grows with what it is given at once (about 1.2 GiB for 2M statements),
+        and loading while the store grows (during the build) costs several times more in compaction."""
         assert self.docs is not None
         try:
             for item in items:
                 self._spool.write(item.nquads())
+                self._spooled += item.graph.count("\n")
                 self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
                 if self.incremental:
                     self._replaced.append(item.iri)
             if len(self._docs) >= 5000:
                 self.docs.write_packed(self._docs)
                 self._docs = []
+            if self._spooled >= LOAD_QUADS:
+                self._next_spool()
         except OSError as exc:
             raise StoreError(describe_os_error(exc, self.store.path)) from None
+
+    def _next_spool(self) -> None:
+        self._spool.close()
+        self._spools.append(self.dir / f"{SPOOL}.{len(self._spools)}")
+        self._spool = self._spools[-1].open("w", encoding="utf-8")
+        self._spooled = 0
 
     def commit(self, manifest: Manifest, removed: Iterable[str] = (), progress: Progress | None = None) -> Path:
         """Drop the `removed` resources, load the graphs, write the manifest and switch this build in; the
@@ -330,12 +344,12 @@ class Staging:
             for iri in [*self._replaced, *gone]:
                 self.quads.remove_graph(ox.NamedNode(iri))
             self._spool.close()
-            spool = self.dir / SPOOL
-            if spool.stat().st_size:
+            for done, spool in enumerate(self._spools):
                 if progress:
-                    progress("load", 0, 0)
-                _load(self.quads, spool)
-            spool.unlink()
+                    progress("load", done, len(self._spools))
+                if spool.stat().st_size:
+                    _load(self.quads, spool)
+                spool.unlink()
             self.quads.flush()
             self._close()
             _write_durably(self.dir / "manifest.json", manifest.to_json())

@@ -13,7 +13,7 @@ validated document, kept beside the store (`documents`), because Oxigraph canoni
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
@@ -49,14 +49,15 @@ class Serialiser:
     """Writes the resources of one conversion as N-Triples/N-Quads text: what Oxigraph's bulk loader and SPARQL
     servers read fastest (building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
 
-    def __init__(self, owned: Iterable[str]) -> None:
+    def __init__(self, owned: Container[str]) -> None:
         #: the IRIs of every resource of the build: a statement about one of them belongs in its own graph
-        self.owned: set[str] = set(owned)
+        #: (kept, not copied: a streamed build adds agents to it as they are described)
+        self.owned = owned
 
     @classmethod
     def of(cls, resources: Sequence[Resource]) -> Serialiser:
         """A serialiser for a whole conversion."""
-        return cls(str(r.iri) for r in resources)
+        return cls({str(r.iri) for r in resources})
 
     def _owned_lines(self, res: Resource, end: str) -> list[str]:
         own = str(res.iri)
