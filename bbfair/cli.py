@@ -167,8 +167,8 @@ def build(
         "--profile", help="profiles a build must pass (default: all; see `bbfair validate --help`)")] = None,
     shapes: Annotated[list[Path] | None, typer.Option("--shapes", help="an extra SHACL shapes file, "
                                                                        "repeatable")] = None,
-    workers: Annotated[int | None, typer.Option(help="validation worker processes (default: one per core)")]
-    = None,
+    workers: Annotated[int | None, typer.Option(help="worker processes that convert and validate (default: one "
+                                                     "per core)")] = None,
     force: Annotated[bool, typer.Option("--force", help="rebuild even when nothing changed")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="wait for a build already running on this store "
                                                       "instead of stopping")] = False,

@@ -11,6 +11,7 @@ bbfair's version are all as they were at the live build, nothing is rebuilt at a
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import os
@@ -127,7 +128,6 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
         report, outcome, staging = _stream(data_dir, config, shapes, stamps, cache_dir,
                                            lambda: target.staging(build_id, base), workers, step)
-        gc.collect()  # the records are gone: give their memory back before Oxigraph's loader takes its share
         if outcome is None or staging is None:
             report.seconds = time.perf_counter() - start
             return BuildResult("invalid", report, None, location, report.seconds)
@@ -142,7 +142,10 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
             warnings=report.count("warning"))
         step("publish", 0, 0)
         try:
-            staging.commit(Manifest(info, outcome.stamps), removed, progress)
+            staging.write_manifest(Manifest(info, outcome.stamps))
+            del outcome, previous, stamps, old, changed
+            release_memory()  # records and stamps are gone: free their memory before Oxigraph's loader runs
+            staging.commit(removed=removed, progress=progress)
         except BaseException:
             staging.abort()
             raise
@@ -181,6 +184,15 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
         sink.abort()
         return report, None, None
     return report, outcome, sink
+
+
+def release_memory() -> None:
+    """Collect garbage and hand free heap pages back to the system (glibc `malloc_trim`): the records of 100k
+    collections leave ~0.5 GiB of free but fragmented heap behind, which Oxigraph's bulk loader would otherwise
+    add its own ~1.5 GiB to."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def store_size(path: Path) -> int:

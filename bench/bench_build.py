@@ -6,7 +6,7 @@ peak memory (RSS) it prints is that step's alone:
 * baseline: `bbfair convert` of the same export to one N-Quads file (read, map, serialise: no validation, no
   store), the least any publisher must do with these records;
 * build: `bbfair build` into a new store (with an empty validation cache), with its time, the store size on
-  disk and its peak memory: the largest total, sampled every 0.2 s, of the proportional set size (PSS) of the
+  disk and its peak memory: the largest total, sampled every 0.5 s, of the proportional set size (PSS) of the
   build process and its workers (pages a forked worker shares with the build count once), beside the peak RSS
   of the build process and of the largest worker (RSS counts shared pages in every process);
 * unchanged: the same build again (nothing changed: the input hash matches the live build);
@@ -64,7 +64,7 @@ peak = [0.0]
 def sample():
     while True:
         peak[0] = max(peak[0], tree_pss())
-        time.sleep(0.2)
+        time.sleep(0.5)
 threading.Thread(target=sample, daemon=True).start()
 start = time.perf_counter()
 kind, data, target = sys.argv[1], Path(sys.argv[2]), sys.argv[3]

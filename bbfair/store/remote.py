@@ -397,6 +397,7 @@ class RemoteStaging:
         self._db = sqlite3.connect(os.path.join(self._dir.name, "graphs.sqlite"))
         self._db.execute("CREATE TABLE graphs (iri TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID")
         self.written: set[str] = set()
+        self._manifest: Manifest | None = None
 
     def write(self, items: Sequence[Written]) -> None:
         with self._db:
@@ -408,8 +409,16 @@ class RemoteStaging:
         row = self._db.execute("SELECT body FROM graphs WHERE iri = ?", (iri,)).fetchone()
         return zlib.decompress(row[0]).decode("utf-8").splitlines() if row else []
 
-    def commit(self, manifest: Manifest, removed: Iterable[str] = (), progress: Progress | None = None) -> str:
+    def write_manifest(self, manifest: Manifest) -> None:
+        """Keep the manifest for `commit()`, which sends it last."""
+        self._manifest = manifest
+
+    def commit(self, manifest: Manifest | None = None, removed: Iterable[str] = (),
+               progress: Progress | None = None) -> str:
+        manifest = manifest or self._manifest
         try:
+            if manifest is None:
+                raise ValueError("a remote build was committed without its manifest")
             return self.store.send(self._lines, manifest, set(self.written), set(removed), progress)
         finally:
             self.abort()
