@@ -205,8 +205,8 @@ def _network(task: tuple[str, list[Member]]) -> Piece:
 
 
 def _chunks(job: Job) -> list[list[str]]:
-    """Biobank ids in tasks of about CHUNK_COLLECTIONS collections (whole biobanks), largest first; small
-    catalogues get several tasks per worker so the workers share the work."""
+    """Biobank ids in tasks of about CHUNK_COLLECTIONS collections (whole biobanks, in input order); a small
+    catalogue gets several tasks per worker, so the workers share the work."""
     sizes = {bb: len(job.plan.collections.get(bb, [])) for bb in job.ctx.catalogue.biobanks}
     total = sum(sizes.values())
     target = max(1, min(CHUNK_COLLECTIONS, total // (4 * default_workers()) or 1))
@@ -230,10 +230,6 @@ class Outcome:
     fresh: dict[str, list[Result]]
     triples: int
     validated: int
-
-    @property
-    def conforms(self) -> bool:
-        return not any(f.severity == "violation" for f in self.findings)
 
 
 class _Collector:
