@@ -275,6 +275,7 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
     pool = multiprocessing.get_context("fork").Pool(workers) \
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else None
     sink: S | None = None
+    failed = True
     try:
         sink = open_sink()
         collector = _Collector(sink)
@@ -300,13 +301,17 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
         last = top(job.ctx, catalogues)
         collector.add(_finish(job, last, Piece()))
         collector.add(_finish(job, _new_agents(job), Piece()))
+        failed = False
     except BaseException:
         if sink is not None:
             sink.abort()
         raise
     finally:
         if pool is not None:
-            pool.close()
+            if failed:  # an error or Ctrl-C: the tasks still queued are not wanted
+                pool.terminate()
+            else:
+                pool.close()
             pool.join()
         gc.unfreeze()
         _JOB = None

@@ -289,11 +289,11 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
     script.write_text(
         "import sys, time\n"
         "from bbfair.store import serialise\n"
-        "real = serialise.Serialiser.document\n"
-        "def slow(self, res):\n"
+        "real = serialise.Serialiser.written\n"
+        "def slow(self, res, stamp):\n"
         "    time.sleep(0.05)\n"
-        "    return real(self, res)\n"
-        "serialise.Serialiser.document = slow\n"
+        "    return real(self, res, stamp)\n"
+        "serialise.Serialiser.written = slow\n"
         "from bbfair.cli import app\n"
         "sys.argv = ['bbfair', 'build', sys.argv[1], '--store', sys.argv[2], '--force']\n"
         "app()\n", encoding="utf-8")
@@ -305,13 +305,35 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
         time.sleep(0.01)
     time.sleep(0.3)
     assert proc.poll() is None, "the build ended before it could be killed"
+    workers = _children(proc.pid)
+    assert workers, "the build had no worker processes to leave behind"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the killed build"
     assert snapshot(store) == before  # readers see the old build, whole
     assert any(p.name.startswith(".staging-") for p in (store / "builds").iterdir())
     result = build(data, store)  # the next build clears the debris and publishes
     assert result.status == "published"
     assert [p.name for p in (store / "builds").iterdir()] == [LocalStore(store).live_id()]
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting to be reaped has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux /proc)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
 
 
 def test_running_reader_picks_up_a_new_build(built: tuple[Path, Path]) -> None:

@@ -82,3 +82,25 @@ def test_violation_in_one_family_is_located_and_publishes_nothing(sample_copy: P
     assert found and {(f.record, f.line, f.column) for f in found} == {(rid, line, "number_of_donors")}
     assert contents(store) == before
     assert [p.name for p in (store / "builds").iterdir()] == [LocalStore(store).live_id()]
+
+
+def test_a_failing_worker_publishes_nothing_and_leaves_no_debris(sample_copy: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash in one family's task ends the build with that error; the staging build is deleted and the
+    store keeps its live build."""
+    import bbfair.stream as stream
+
+    store = tmp_path / "site"
+    assert build(sample_copy, store).status == "published"
+    before = contents(store)
+    index = first_published(sample_copy, "Collections")
+    set_cell(sample_copy, "Collections", index, "name", "Renamed")
+
+    def broken(ctx, plan, network_id, *members) -> None:
+        raise RuntimeError(f"network task {network_id} failed")
+
+    monkeypatch.setattr(stream, "network_family", broken)  # the workers fork after this, so they inherit it
+    with pytest.raises(RuntimeError, match="network task"):
+        build(sample_copy, store, workers=2)
+    assert contents(store) == before
+    assert [p.name for p in (store / "builds").iterdir()] == [LocalStore(store).live_id()]
