@@ -34,7 +34,7 @@ from .mapping.convert import Plan, agent_resources, biobank_family, network_fami
 from .mapping.resource import Resource, Triple
 from .mapping.stamps import Stamp, stamp
 from .store.serialise import Serialiser, Written
-from .validation.engine import Result, default_workers, validate_resources
+from .validation.engine import Result, consecutive_groups, default_workers, validate_resources
 from .validation.profiles import ShapeSet
 from .validation.report import Finding, Locator
 
@@ -210,15 +210,7 @@ def _chunks(job: Job) -> list[list[str]]:
     sizes = {bb: len(job.plan.collections.get(bb, [])) for bb in job.ctx.catalogue.biobanks}
     total = sum(sizes.values())
     target = max(1, min(CHUNK_COLLECTIONS, total // (4 * default_workers()) or 1))
-    out: list[list[str]] = [[]]
-    size = 0
-    for bb, n in sizes.items():
-        if out[-1] and size + n > target:
-            out.append([])
-            size = 0
-        out[-1].append(bb)
-        size += n
-    return [c for c in out if c]
+    return consecutive_groups(sizes, sizes.__getitem__, target)
 
 
 @dataclass

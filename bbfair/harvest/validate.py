@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from .. import vocab
 from ..mapping.namespaces import prefixes
-from ..validation.engine import BATCH_TRIPLES, Result, run_batch
+from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, run_batch
 from ..validation.fastcheck import FastChecker, Index
 from ..validation.profiles import ShapeSet, load_profiles
 from .model import Finding, Record
@@ -170,16 +170,7 @@ def _finding(result: Result, isolated: Isolated, focus: str, record: Record, sha
 
 def batches(records: Sequence[Record], target: int = BATCH_TRIPLES) -> list[list[Record]]:
     """Consecutive records in groups of about `target` triples."""
-    out: list[list[Record]] = [[]]
-    size = 0
-    for record in records:
-        weight = len(record.graph) if record.graph is not None else 0
-        if out[-1] and size + weight > target:
-            out.append([])
-            size = 0
-        out[-1].append(record)
-        size += weight
-    return [b for b in out if b]
+    return consecutive_groups(records, lambda r: len(r.graph) if r.graph is not None else 0, target)
 
 
 def validate_records(records: Iterable[Record], profiles: Sequence[str] = ("health-ri",),

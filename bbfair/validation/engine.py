@@ -19,8 +19,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pyshacl import validate
 from rdflib import BNode, Graph, URIRef
@@ -64,6 +65,7 @@ class _Job:
 
 
 _JOB: _Job | None = None
+T = TypeVar("T")
 
 
 # --- content hashes -------------------------------------------------------------------------------------------
@@ -105,24 +107,30 @@ def _family(res: Resource, by_iri: dict[URIRef, Resource]) -> URIRef:
     return res.iri
 
 
+def consecutive_groups(items: Iterable[T], weight: Callable[[T], int], target: int) -> list[list[T]]:
+    """`items` in order, cut into groups of about `target` total weight (a group holds at least one item):
+    how validation batches, harvest checks and build tasks are sized."""
+    out: list[list[T]] = [[]]
+    size = 0
+    for item in items:
+        w = weight(item)
+        if out[-1] and size + w > target:
+            out.append([])
+            size = 0
+        out[-1].append(item)
+        size += w
+    return [g for g in out if g]
+
+
 def batches(resources: Sequence[Resource], todo: Iterable[int], target: int = BATCH_TRIPLES) -> list[list[int]]:
     """Group the documents to validate into batches of whole families, largest first."""
     by_iri = {r.iri: r for r in resources}
     families: dict[URIRef, list[int]] = defaultdict(list)
     for i in todo:
         families[_family(resources[i], by_iri)].append(i)
-    out: list[list[int]] = []
-    size = 0
-    current: list[int] = []
-    for members in families.values():
-        weight = sum(len(resources[i].triples) for i in members)
-        if current and size + weight > target:
-            out.append(current)
-            current, size = [], 0
-        current += members
-        size += weight
-    if current:
-        out.append(current)
+    grouped = consecutive_groups(families.values(), lambda members: sum(len(resources[i].triples) for i in members),
+                                 target)
+    out = [[i for members in group for i in members] for group in grouped]
     out.sort(key=lambda b: -sum(len(resources[i].triples) for i in b))
     return out
 
