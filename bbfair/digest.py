@@ -12,8 +12,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from rdflib import BNode, Literal
 from rdflib.term import Node
+
+from .ntriples import statements
 
 Triple = tuple[Node, Node, Node]
 
@@ -26,16 +27,15 @@ class Embedding(Protocol):
     embeds: list
 
 
-def _term_key(term: Node) -> str:
-    if type(term) is Literal:
-        return f"L{term}\x1f{term.datatype or ''}\x1f{term.language or ''}"
-    return ("B" if isinstance(term, BNode) else "U") + str(term)
-
-
 def own_hash(triples: Iterable[Triple]) -> str:
     """Hash of a set of triples, independent of their order (datatype and language count)."""
-    lines = sorted(f"{_term_key(s)}\x1e{_term_key(p)}\x1e{_term_key(o)}" for s, p, o in triples)
-    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+    return lines_hash([line for _s, line in statements(triples)])
+
+
+def lines_hash(lines: Iterable[str]) -> str:
+    """Hash of a set of N-Triples lines (`ntriples.statements`), independent of their order: a build hashes the
+    text it writes, instead of making a second text of every statement only to hash it."""
+    return hashlib.blake2b("".join(sorted(lines)).encode(), digest_size=16).hexdigest()
 
 
 def combine(*parts: str) -> str:
@@ -64,6 +64,10 @@ def merkle(resources: Sequence[Embedding], own: dict[int, str]) -> list[str]:
     return [full(i) for i in range(len(resources))]
 
 
-def content_hashes(resources: Sequence[Embedding]) -> list[str]:
-    """Every document's content hash, computed in this process."""
-    return merkle(resources, {i: own_hash(r.triples) for i, r in enumerate(resources)})
+def content_hashes(resources: Sequence[Embedding], lines: Sequence[list[tuple[Node, str]]] | None = None,
+                   ) -> list[str]:
+    """Every document's content hash, computed in this process; `lines`, one list per resource, are its
+    statements (`ntriples.statements`) when the caller has them already."""
+    if lines is None:
+        return merkle(resources, {i: own_hash(r.triples) for i, r in enumerate(resources)})
+    return merkle(resources, {i: lines_hash([line for _s, line in own]) for i, own in enumerate(lines)})

@@ -46,6 +46,10 @@ class InputError(Exception):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    def __reduce__(self) -> tuple:
+        # however it was made, it pickles with its problems (a build's child process sends it to the parent)
+        return type(self), (self.problems,), self.__dict__
+
 
 class ConfigError(InputError):
     """`bbfair.toml` is missing, unreadable or has a bad key."""

@@ -11,27 +11,26 @@ bbfair's version are all as they were at the live build, nothing is rebuilt at a
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import hashlib
 import os
 import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, stream
+from . import __version__, forked, memory, stream
 from .config import Config, load_config
 from .errors import InputError, StoreError
 from .mapping.convert import context
 from .mapping.stamps import Stamp
 from .pipeline import build_time
 from .records import load_records
-from .store.local import LocalStore
+from .store.local import LocalStore, Staging
 from .store.manifest import BuildInfo, Manifest
 from .stream import S
 from .validation import cache
@@ -40,7 +39,7 @@ from .validation.report import Report, from_problem
 from .validation.run import background
 
 if TYPE_CHECKING:
-    from .store.remote import RemoteStore
+    from .store.remote import RemoteStaging, RemoteStore
 
 Progress = Callable[[str, int, int], None]
 
@@ -126,38 +125,64 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
             return BuildResult("unchanged", report, previous.build, location, time.perf_counter() - start)
         build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
-        report, outcome, staging = _stream(data_dir, config, shapes, stamps, cache_dir,
-                                           lambda: target.staging(build_id, base), workers, step)
-        if outcome is None or staging is None:
-            report.seconds = time.perf_counter() - start
-            return BuildResult("invalid", report, None, location, report.seconds)
         old = previous.stamps if previous is not None else {}
-        changed = {iri for iri, s in outcome.stamps.items() if stream.changed(old.get(iri), s)}
-        removed = set(old) - set(outcome.stamps)
-        info = BuildInfo(
-            id=build_id, created=datetime.now(UTC).isoformat(timespec="seconds"), input_hash=digest,
-            bbfair_version=__version__, base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest,
-            counts=dict(Counter(s.kind for s in outcome.stamps.values())), triples=outcome.triples,
-            resources=len(outcome.stamps), changed=len(changed), removed=len(removed),
-            warnings=report.count("warning"))
-        step("publish", 0, 0)
+        del previous
+        staging = target.staging(build_id, base)
         try:
-            staging.write_manifest(Manifest(info, outcome.stamps))
-            del outcome, previous, stamps, old, changed
-            release_memory()  # records and stamps are gone: free their memory before Oxigraph's loader runs
-            staging.commit(removed=removed, progress=progress)
+            produce = partial(_produce, data_dir, config, shapes, stamps, old, cache_dir, staging, workers,
+                              BuildInfo(id=build_id, created="", input_hash=digest, bbfair_version=__version__,
+                                        base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest))
+            made = forked.call(produce, step)
+            del produce, stamps, old
+            if made.info is None:
+                staging.abort()
+                made.report.seconds = time.perf_counter() - start
+                return BuildResult("invalid", made.report, None, location, made.report.seconds)
+            memory.release()  # the previous build's stamps (~0.2 GiB at 100k collections): before Oxigraph loads
+            staging.attach(made.state)
+            step("publish", 0, 0)
+            staging.commit(removed=made.removed, progress=progress)
         except BaseException:
             staging.abort()
             raise
-        report.seconds = time.perf_counter() - start
-        return BuildResult("published", report, info, location, report.seconds)
+        made.report.seconds = time.perf_counter() - start
+        return BuildResult("published", made.report, made.info, location, made.report.seconds)
+
+
+@dataclass
+class Produced:
+    """What the child process of a build hands back: the report, and for a valid catalogue the build's info,
+    the resources to remove and the staging build's state (`detach()`)."""
+
+    report: Report
+    info: BuildInfo | None = None
+    removed: set[str] = field(default_factory=set)
+    state: object = None
+
+
+def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], old: dict[str, Stamp],
+             cache_dir: Path | None, staging: Staging | RemoteStaging, workers: int | None, info: BuildInfo,
+             step: Progress) -> Produced:
+    """Everything of a build but the commit, run in a child process (`forked.call`): read, convert, validate
+    and write the staging build and its manifest. The records never enter the process that loads the quad
+    store."""
+    report, outcome, sink = _stream(data_dir, config, shapes, stamps, cache_dir, lambda: staging, workers, step)
+    if outcome is None or sink is None:
+        return Produced(report)
+    changed = sum(1 for iri, s in outcome.stamps.items() if stream.changed(old.get(iri), s))
+    removed = set(old) - set(outcome.stamps)
+    info = replace(info, created=datetime.now(UTC).isoformat(timespec="seconds"),
+                   counts=dict(Counter(s.kind for s in outcome.stamps.values())), triples=outcome.triples,
+                   resources=len(outcome.stamps), changed=changed, removed=len(removed),
+                   warnings=report.count("warning"))
+    sink.write_manifest(Manifest(info, outcome.stamps))
+    return Produced(report, info, removed, sink.detach())
 
 
 def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], cache_dir: Path | None,
             open_sink: Callable[[], S], workers: int | None, step: Progress,
             ) -> tuple[Report, stream.Outcome | None, S | None]:
-    """Read the records and stream them through conversion and validation into the sink (`stream.run`). The
-    records live only in this function, so that their memory is free again when the quad store loads."""
+    """Read the records and stream them through conversion and validation into the sink (`stream.run`)."""
     step("read", 0, 0)
     catalogue = load_records(data_dir, lenient=True)
     config_file = str(data_dir / "bbfair.toml")
@@ -171,6 +196,7 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
     cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
     cache_key = f"{shapes.digest}:{base}:violations-only"
     job = stream.prepare(ctx, shapes, background(base), stamps, cache.load(cache_path, cache_key), config_file)
+    catalogue.collections = {}  # their records travel in the job's tasks: not in any process while they run
     outcome, sink = stream.run(job, open_sink, workers, step)
     findings = [from_problem(p) for p in catalogue.problems] + outcome.findings
     report = Report(findings, shapes.names, records=catalogue.rows_read, resources=len(outcome.stamps),
@@ -184,15 +210,6 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
         sink.abort()
         return report, None, None
     return report, outcome, sink
-
-
-def release_memory() -> None:
-    """Collect garbage and hand free heap pages back to the system (glibc `malloc_trim`): the records of 100k
-    collections leave ~0.5 GiB of free but fragmented heap behind, which Oxigraph's bulk loader would otherwise
-    add its own ~1.5 GiB to."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def store_size(path: Path) -> int:

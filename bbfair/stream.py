@@ -3,15 +3,16 @@ families arrive.
 
 A whole conversion of 100k collections holds some 15 million rdflib terms at once (over 5 GiB) and runs on
 one core. But every family of documents (a biobank catalogue with its datasets and distributions; a network
-catalogue) depends on the records alone (`mapping.convert.Plan`), so worker processes forked after the records
-are read convert disjoint families side by side and send back only what the build keeps: each resource's
-stamp, the findings, the graphs and documents of the resources to write (`Written`), and, for each catalogue,
-the stand-in the node catalogue embeds (its summary and content hash). The rdflib graphs of a family live only
+catalogue) depends on the records alone (`mapping.convert.Plan`), so worker processes convert disjoint
+families side by side. Each task carries its collections' records, pickled (`Family`), and sends back only
+what the build keeps: each resource's stamp, the findings, the graphs and documents of the resources to write
+(`Written`), and the stand-ins (summary and content hash) that other catalogues embed: every catalogue's, for
+the node catalogue, and those of the datasets some network lists. The rdflib graphs of a family live only
 while it is being worked on.
 
 Order of work: the biobank families and the code lists first; then the networks (a network embeds its member
-datasets in full, so its task converts them again, and its member biobank catalogues by their stand-ins);
-then, in this process, the node catalogue and the FDP root over every catalogue's stand-in. A resource is
+datasets and biobank catalogues by the stand-ins their families sent back); then, in this process, the node
+catalogue and the FDP root over every catalogue's stand-in. A resource is
 hashed, stamped and validated exactly as in a whole conversion (`mapping.convert.convert`), so both give the
 same documents, times and version tags.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -27,12 +29,15 @@ from typing import Protocol, TypeVar
 
 from rdflib import URIRef
 
+from . import memory
 from .digest import content_hashes
-from .mapping import datasets
+from .forked import die_with_parent
 from .mapping.context import Context
 from .mapping.convert import Plan, agent_resources, biobank_family, network_family, plan, top, vocab_resources
 from .mapping.resource import Resource, Triple
 from .mapping.stamps import Stamp, stamp
+from .ntriples import statements
+from .records.models import Collection
 from .store.serialise import Serialiser, Written
 from .validation.engine import Result, consecutive_groups, default_workers, validate_resources
 from .validation.profiles import ShapeSet
@@ -56,14 +61,21 @@ S = TypeVar("S", bound=Sink)
 
 @dataclass
 class Member:
-    """A catalogue as another catalogue embeds it: its summary triples and full content hash."""
+    """A catalogue or dataset as another catalogue embeds it: its summary triples and full content hash. The
+    summary waits pickled (rdflib terms take ~14 KB a dataset summary; 20k network member datasets would hold
+    ~0.3 GiB until the network tasks run)."""
 
     iri: str
-    summary: list[Triple]
+    packed: bytes
     digest: str
+    kind: str = "catalog"
+
+    @classmethod
+    def of(cls, res: Resource, digest: str) -> Member:
+        return cls(str(res.iri), pickle.dumps(res.summary, pickle.HIGHEST_PROTOCOL), digest, res.kind)
 
     def stand_in(self) -> Resource:
-        return Resource(URIRef(self.iri), "catalog", summary=self.summary, digest=self.digest)
+        return Resource(URIRef(self.iri), self.kind, summary=pickle.loads(self.packed), digest=self.digest)
 
 
 @dataclass
@@ -78,6 +90,8 @@ class Piece:
     #: validation results of every document, by version tag (what the validation cache keeps)
     fresh: dict[str, list[Result]] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
+    #: the datasets a network embeds, as their stand-ins
+    network_datasets: list[Member] = field(default_factory=list)
     collections: int = 0
     validated: int = 0
 
@@ -95,6 +109,12 @@ class Job:
     #: the IRIs of every resource: all but the agents and contacts from the start, those as they are described
     owned: set[str]
     config_file: str
+    #: the IRIs of the datasets some network embeds
+    network_members: set[str] = field(default_factory=set)
+    #: the biobank tasks, each a pickled list of `Family` (see `prepare`)
+    tasks: list[bytes] = field(default_factory=list)
+    #: how many collections the tasks hold
+    total: int = 0
     #: agents and contacts this process has already sent (each worker sends each one at most once)
     sent: set[URIRef] = field(default_factory=set)
     #: how many of this process's agent descriptions are in `owned` already
@@ -123,10 +143,13 @@ def owned_iris(ctx: Context, families: Plan) -> set[str]:
     return out
 
 
-def _finish(job: Job, resources: list[Resource], piece: Piece, hashes: list[str] | None = None) -> Piece:
-    """Hash, stamp, validate and serialise `resources` (one or more whole families) into `piece`."""
-    hashes = hashes if hashes is not None else content_hashes(resources)
-    stamps = stamp(resources, hashes, job.ctx.now, job.previous)
+def _finish(job: Job, resources: list[Resource], piece: Piece) -> list[str]:
+    """Hash, stamp, validate and serialise `resources` (one or more whole families) into `piece`; their content
+    hashes. Each statement's N-Triples text is made once, hashed, and written as it is."""
+    lines = [statements(r.triples) for r in resources]
+    hashes = content_hashes(resources, lines)
+    added: dict[str, list[Triple]] = {}
+    stamps = stamp(resources, hashes, job.ctx.now, job.previous, added)
     tags = [stamps[str(r.iri)].etag for r in resources]
     outcome = validate_resources(resources, job.shapes, job.background, job.cached, workers=1,
                                  violations_only=True, hashes=tags)
@@ -141,14 +164,14 @@ def _finish(job: Job, resources: list[Resource], piece: Piece, hashes: list[str]
     job.owned.update(str(iri) for iri in islice(described, job.described, None))
     job.described = len(described)
     serialiser = Serialiser(job.owned)
-    for res in resources:
+    for res, own in zip(resources, lines, strict=True):
         key = str(res.iri)
         new = stamps[key]
         piece.stamps[key] = new
         piece.triples[key] = len(res.triples)
         if changed(job.previous.get(key), new):
-            piece.written.append(serialiser.written(res, new))
-    return piece
+            piece.written.append(serialiser.written(res, new, own + statements(added.get(key, ()))))
+    return hashes
 
 
 def changed(before: Stamp | None, now: Stamp) -> bool:
@@ -164,53 +187,71 @@ def _new_agents(job: Job) -> list[Resource]:
     return agent_resources(job.ctx, fresh)
 
 
-def _biobanks(ids: list[str]) -> Piece:
+@dataclass
+class Family:
+    """A biobank task's family: the biobank and the records of its collections. The records travel with the
+    task (pickled) rather than being read from the records the worker inherited: reading an inherited object
+    writes its reference count, which makes the kernel copy its page, so a worker that read half the
+    collections would end up with its own copy of half of them (~0.35 GiB each at 100k collections)."""
+
+    biobank: str
+    collections: list[Collection]
+    #: collection id -> the dataset IRIs of its child collections (those of this family's collections)
+    children: dict[str, list[URIRef]]
+
+
+def _biobanks(task: bytes) -> Piece:
     assert _JOB is not None
     job = _JOB
     resources: list[Resource] = []
     piece = Piece()
-    for biobank_id in ids:
-        made = biobank_family(job.ctx, job.plan, biobank_id)
-        resources += made
-        piece.collections += len(job.plan.collections.get(biobank_id, []))
-    hashes = content_hashes(resources)
+    families: list[Family] = pickle.loads(task)
+    for family in families:
+        part = Plan(family.children, {family.biobank: family.collections}, {}, {})
+        resources += biobank_family(job.ctx, part, family.biobank)
+        piece.collections += len(family.collections)
+    hashes = _finish(job, resources, piece)
     for res, digest in zip(resources, hashes, strict=True):
         if res.kind == "catalog":
-            piece.members.append(Member(str(res.iri), res.summary, digest))
-    _finish(job, resources, piece, hashes)
-    return _finish(job, _new_agents(job), piece)
+            piece.members.append(Member.of(res, digest))
+        elif res.kind == "dataset" and str(res.iri) in job.network_members:
+            piece.network_datasets.append(Member.of(res, digest))
+    _finish(job, _new_agents(job), piece)
+    return piece
 
 
 def _vocab(_: object) -> Piece:
     assert _JOB is not None
-    return _finish(_JOB, vocab_resources(_JOB.ctx), Piece())
+    piece = Piece()
+    _finish(_JOB, vocab_resources(_JOB.ctx), piece)
+    return piece
 
 
-def _network(task: tuple[str, list[Member]]) -> Piece:
-    """A network's catalogue, embedding its member datasets (converted again here: a dataset's document is a
-    function of its record) and its member biobank catalogues (by stand-in)."""
+def _network(task: tuple[str, list[Member], list[Member]]) -> Piece:
+    """A network's catalogue, embedding its member datasets and biobank catalogues by their stand-ins."""
     assert _JOB is not None
     job = _JOB
-    network_id, catalogues = task
-    ctx = job.ctx
-    collections = job.ctx.catalogue.collections
-    members = [datasets.dataset(ctx, collections[cid], job.plan.children.get(cid, []))[0]
-               for cid in job.plan.network_collections.get(network_id, [])]
-    made = network_family(ctx, job.plan, network_id, members, [m.stand_in() for m in catalogues])
-    # hashed with the members in the list (they are not published from here) so they count by full hash
-    hashes = content_hashes([*made, *members])[:len(made)]
-    piece = Piece(members=[Member(str(made[0].iri), made[0].summary, hashes[0])])
-    _finish(job, made, piece, hashes)
-    return _finish(job, _new_agents(job), piece)
+    network_id, catalogues, members = task
+    made = network_family(job.ctx, job.plan, network_id, [m.stand_in() for m in members],
+                          [m.stand_in() for m in catalogues])
+    piece = Piece()
+    hashes = _finish(job, made, piece)
+    piece.members.append(Member.of(made[0], hashes[0]))
+    _finish(job, _new_agents(job), piece)
+    return piece
 
 
-def _chunks(job: Job) -> list[list[str]]:
-    """Biobank ids in tasks of about CHUNK_COLLECTIONS collections (whole biobanks, in input order); a small
-    catalogue gets several tasks per worker, so the workers share the work."""
-    sizes = {bb: len(job.plan.collections.get(bb, [])) for bb in job.ctx.catalogue.biobanks}
+def _chunks(job: Job) -> list[list[Family]]:
+    """The biobank families in tasks of about CHUNK_COLLECTIONS collections (whole biobanks, in input order); a
+    small catalogue gets several tasks per worker, so the workers share the work."""
+    plan_ = job.plan
+    sizes = {bb: len(plan_.collections.get(bb, [])) for bb in job.ctx.catalogue.biobanks}
     total = sum(sizes.values())
     target = max(1, min(CHUNK_COLLECTIONS, total // (4 * default_workers()) or 1))
-    return consecutive_groups(sizes, sizes.__getitem__, target)
+    return [[Family(bb, plan_.collections.get(bb, []),
+                    {c.id: plan_.children[c.id] for c in plan_.collections.get(bb, []) if c.id in plan_.children})
+             for bb in group]
+            for group in consecutive_groups(sizes, sizes.__getitem__, target)]
 
 
 @dataclass
@@ -235,6 +276,7 @@ class _Collector:
         self.triples = 0
         self.validated = 0
         self.members: list[Member] = []
+        self.network_datasets: dict[str, Member] = {}
         self.violations = False
 
     def add(self, piece: Piece) -> None:
@@ -249,6 +291,7 @@ class _Collector:
         self.fresh.update(piece.fresh)
         self.validated += piece.validated
         self.members += piece.members
+        self.network_datasets.update((m.iri, m) for m in piece.network_datasets)
         if not self.violations:  # once invalid, nothing will be published: stop writing
             self.sink.write([w for w in piece.written if w.iri in new])
 
@@ -261,10 +304,11 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
     global _JOB
     step = progress or (lambda stage, done, total: None)
     workers = workers or default_workers()
-    total = len(job.ctx.catalogue.collections)
+    total = job.total
     _JOB = job
+    memory.release()  # the records the tasks were made from, if the caller let go of them (`prepare`)
     gc.freeze()  # the records are read-only from here on: keep the collector off their pages in the workers
-    pool = multiprocessing.get_context("fork").Pool(workers) \
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) \
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods() else None
     sink: S | None = None
     failed = True
@@ -276,23 +320,27 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
 
         done = 0
         step("convert", 0, total)
-        for piece in each(_biobanks, _chunks(job)):
+        for piece in each(_biobanks, job.tasks):
             collector.add(piece)
             done += piece.collections
             step("convert", done, total)
         for piece in each(_vocab, [None]):
             collector.add(piece)
         biobank_members = {m.iri: m for m in collector.members}
-        networks = [(nid, [biobank_members[str(job.ctx.iris.catalog(b))]
-                           for b in job.plan.network_biobanks.get(nid, [])])
+        iris = job.ctx.iris
+        networks = [(nid, [biobank_members[str(iris.catalog(b))] for b in job.plan.network_biobanks.get(nid, [])],
+                     [collector.network_datasets[str(iris.dataset(c))]
+                      for c in job.plan.network_collections.get(nid, [])])
                     for nid in job.ctx.catalogue.networks]
         for piece in each(_network, networks):
             collector.add(piece)
         # the node catalogue and the root, here: they embed every catalogue's stand-in
         catalogues = [m.stand_in() for m in collector.members]
         last = top(job.ctx, catalogues)
-        collector.add(_finish(job, last, Piece()))
-        collector.add(_finish(job, _new_agents(job), Piece()))
+        for resources in (last, _new_agents(job)):
+            piece = Piece()
+            _finish(job, resources, piece)
+            collector.add(piece)
         failed = False
     except BaseException:
         if sink is not None:
@@ -313,7 +361,17 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
 
 def prepare(ctx: Context, shapes: ShapeSet, background: list[Triple], previous: Mapping[str, Stamp],
             cached: dict[str, list[Result]], config_file: str) -> Job:
-    """The job for `run`: the families of the catalogue and everything the workers will inherit."""
+    """The job for `run`: the families of the catalogue and everything the workers will inherit. The biobank
+    tasks carry their collections' records pickled (~8 MB for 10k collections, against ~70 MB as objects): a
+    caller that drops its own references to them (`catalogue.collections`) before `run` forks the workers keeps
+    the records out of every process."""
     families = plan(ctx)
     shapes.checker()  # compiled once, here, before the workers fork
-    return Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families), config_file)
+    in_networks = {str(ctx.iris.dataset(c)) for ids in families.network_collections.values() for c in ids}
+    job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families), config_file,
+              in_networks)
+    job.tasks = [pickle.dumps(task, pickle.HIGHEST_PROTOCOL) for task in _chunks(job)]
+    job.total = len(ctx.catalogue.collections)
+    families.collections.clear()  # the tasks hold them now
+    families.children.clear()
+    return job

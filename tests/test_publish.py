@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -290,9 +291,9 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
         "import sys, time\n"
         "from bbfair.store import serialise\n"
         "real = serialise.Serialiser.written\n"
-        "def slow(self, res, stamp):\n"
+        "def slow(self, *args):\n"
         "    time.sleep(0.05)\n"
-        "    return real(self, res, stamp)\n"
+        "    return real(self, *args)\n"
         "serialise.Serialiser.written = slow\n"
         "from bbfair.cli import app\n"
         "sys.argv = ['bbfair', 'build', sys.argv[1], '--store', sys.argv[2], '--force']\n"
@@ -300,13 +301,12 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
     proc = subprocess.Popen([sys.executable, str(script), str(data), str(store)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not any(p.name.startswith(".staging-")
-                                                  for p in (store / "builds").iterdir()):
-        time.sleep(0.01)
+    while time.monotonic() < deadline and not list((store / "builds").glob(".staging-*/quads.nq")):
+        time.sleep(0.01)  # the first family is being written
     time.sleep(0.3)
     assert proc.poll() is None, "the build ended before it could be killed"
-    workers = _children(proc.pid)
-    assert workers, "the build had no worker processes to leave behind"
+    workers = _descendants(proc.pid)
+    assert len(workers) >= 2, "the build had no child and worker processes to leave behind"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 10
@@ -320,6 +320,26 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
     assert [p.name for p in (store / "builds").iterdir()] == [LocalStore(store).live_id()]
 
 
+def test_the_records_are_read_in_a_child_process(built: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process that loads the quad store never holds the records (their memory is gone with the child)."""
+    from bbfair import publish
+
+    pids = tmp_path / "pids"
+    real = publish.load_records
+
+    def spy(*args: object, **kwargs: object) -> object:
+        with pids.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "load_records", spy)
+    data, store = built
+    assert build(data, store, force=True).status == "published"
+    readers = pids.read_text(encoding="utf-8").split()
+    assert readers and str(os.getpid()) not in readers
+
+
 def _alive(pid: int) -> bool:
     """Whether `pid` runs (a zombie waiting to be reaped has ended)."""
     try:
@@ -328,11 +348,16 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _children(pid: int) -> list[int]:
-    """The child processes of `pid` (Linux /proc)."""
+def _descendants(pid: int) -> list[int]:
+    """The child processes of `pid` and theirs (Linux /proc): the build's child and its workers."""
     out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(c) for c in (task / "children").read_text().split()]
+    todo = [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").iterdir():
+            with suppress(OSError):
+                found = [int(c) for c in (task / "children").read_text().split()]
+                out += found
+                todo += found
     return out
 
 

@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 from ..digest import combine
 from .context import when
 from .namespaces import DCT, FDP
-from .resource import Resource
+from .resource import Resource, Triple
 
 #: the kinds of resource that are FDP metadata records
 RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution"})
@@ -30,7 +30,7 @@ DATED = frozenset({"catalog", "dataset"})
 _DATES = frozenset({DCT.issued, DCT.modified})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stamp:
     """What a build remembers of one resource: its content hash, version tag and times (ISO 8601)."""
 
@@ -49,9 +49,12 @@ class Stamp:
 
 
 def stamp(resources: Sequence[Resource], hashes: Sequence[str], now: datetime,
-          previous: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
+          previous: Mapping[str, Stamp] | None = None,
+          added: dict[str, list[Triple]] | None = None) -> dict[str, Stamp]:
     """Add the times to every metadata record and return each resource's stamp (by IRI). `hashes` are the
-    content hashes of `resources` taken before this call; `previous` the stamps of the live build."""
+    content hashes of `resources` taken before this call; `previous` the stamps of the live build. `added`, when
+    given, receives the triples added to each resource (by IRI): a caller that wrote the rest already writes
+    only those."""
     previous = previous or {}
     moment = when(now).toPython().isoformat()
     out: dict[str, Stamp] = {}
@@ -65,7 +68,9 @@ def stamp(resources: Sequence[Resource], hashes: Sequence[str], now: datetime,
             modified = moment
         out[key] = Stamp(res.kind, digest, combine(digest, issued, modified)[:20], issued, modified)
         if res.kind in RECORDS:
-            _add_times(res, issued, modified)
+            times = _add_times(res, issued, modified)
+            if added is not None:
+                added[key] = times
     return out
 
 
@@ -75,15 +80,19 @@ def _literal(moment: str) -> Literal:
     return when(datetime.fromisoformat(moment))
 
 
-def _add_times(res: Resource, issued: str, modified: str) -> None:
+def _add_times(res: Resource, issued: str, modified: str) -> list[Triple]:
+    """Add the times to `res`; the triples added (none of them was there: the FDP times are only ever set here,
+    and the dct ones only when the record gave none)."""
     iri: URIRef = res.iri
     issued_lit = _literal(issued)
     modified_lit = _literal(modified)
-    res.add([(iri, FDP.metadataIssued, issued_lit), (iri, FDP.metadataModified, modified_lit)])
+    times: list[Triple] = [(iri, FDP.metadataIssued, issued_lit), (iri, FDP.metadataModified, modified_lit)]
     if res.kind in DATED:
         # predicate first: a frozenset lookup is a hash, while comparing rdflib terms runs Python code
         said = {p for s, p, _o in res.triples if p in _DATES and s == iri}
         if DCT.issued not in said:
-            res.add([(iri, DCT.issued, issued_lit)])
+            times.append((iri, DCT.issued, issued_lit))
         if DCT.modified not in said:
-            res.add([(iri, DCT.modified, modified_lit)])
+            times.append((iri, DCT.modified, modified_lit))
+    res.add(times)
+    return times

@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
@@ -292,33 +293,58 @@ class Staging:
             if live is not None:
                 ox.Store.read_only(str(live / "oxigraph")).backup(str(self.dir / "oxigraph"))  # hard links
                 shutil.copyfile(live / "documents.sqlite", self.dir / "documents.sqlite")
-            self.quads: ox.Store | None = ox.Store(str(self.dir / "oxigraph"))
-            self.docs: Documents | None = Documents(self.dir / "documents.sqlite", read_only=False)
-            self._spool = (self.dir / SPOOL).open("w", encoding="utf-8")
         except OSError as exc:
             self.abort()
             raise StoreError(describe_os_error(exc, store.path)) from None
         except BaseException:
             self.abort()
             raise
+        # each opened where it is first used: `publish.build` writes in a child process, which must not share
+        # open handles with its parent, and loads the quad store in the parent once the child has ended
+        self.quads: ox.Store | None = None
+        self.docs: Documents | None = None
+        self._spool: TextIO | None = None
+
+    def _writers(self) -> tuple[Documents, TextIO]:
+        if self.docs is None:
+            self.docs = Documents(self.dir / "documents.sqlite", read_only=False)
+        if self._spool is None:
+            self._spool = (self.dir / SPOOL).open("a", encoding="utf-8")
+        return self.docs, self._spool
 
     def write(self, items: Sequence[Written]) -> None:
         """Add (or, incrementally, replace) these resources' graphs and documents. The graphs wait in an N-Quads
         file that Oxigraph's bulk loader takes in one go at `commit()`: loads into a store that already holds
         data overlap it and cost far more in compaction (measured at 100k collections: 14 loads of 1M statements
         took more than twice as long as one load of all 13.3M, and 54 loads of 250k 1.5 times as long)."""
-        assert self.docs is not None
         try:
+            docs, spool = self._writers()
             for item in items:
-                self._spool.write(item.nquads())
+                spool.write(item.nquads())
                 self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
                 if self.incremental:
                     self._replaced.append(item.iri)
             if len(self._docs) >= 5000:
-                self.docs.write_packed(self._docs)
+                docs.write_packed(self._docs)
                 self._docs = []
         except OSError as exc:
             raise StoreError(describe_os_error(exc, self.store.path)) from None
+
+    def detach(self) -> list[str]:
+        """Finish writing in this process (the build's child): flush and close the documents and the spool.
+        What it returns goes to `attach()` in the process that commits."""
+        try:
+            docs, _spool = self._writers()
+            docs.write_packed(self._docs)
+            self._docs = []
+            self._close()
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, self.store.path)) from None
+        return self._replaced
+
+    def attach(self, replaced: list[str]) -> None:
+        """Take over a build another process wrote and `detach()`ed."""
+        self._replaced = replaced
 
     def write_manifest(self, manifest: Manifest) -> None:
         """Write the build's manifest now, so that the caller can let go of its stamps before the quad store
@@ -332,17 +358,19 @@ class Staging:
                progress: Progress | None = None) -> Path:
         """Drop the `removed` resources, load the graphs, write the manifest (unless `write_manifest` did) and
         switch this build in; the build's path."""
-        assert self.quads is not None and self.docs is not None
         if manifest is not None:
             self.write_manifest(manifest)
         final = self.store.builds / self.build_id
         try:
             gone = sorted(removed)
-            self.docs.write_packed(self._docs, removed=gone)
+            docs, spool_file = self._writers()
+            docs.write_packed(self._docs, removed=gone)
             self._docs = []
+            spool_file.close()
+            self._spool = None
+            self.quads = ox.Store(str(self.dir / "oxigraph"))
             for iri in [*self._replaced, *gone]:
                 self.quads.remove_graph(ox.NamedNode(iri))
-            self._spool.close()
             spool = self.dir / SPOOL
             if spool.stat().st_size:
                 if progress:
@@ -370,9 +398,9 @@ class Staging:
     def _close(self) -> None:
         if getattr(self, "_spool", None) is not None:
             self._spool.close()
-        if self.docs is not None:
+        if getattr(self, "docs", None) is not None:
             self.docs.close()
-        self.quads = self.docs = None  # Oxigraph closes the store when the last reference goes
+        self.quads = self.docs = self._spool = None  # Oxigraph closes the store when the last reference goes
 
     def abort(self) -> None:
         """Delete the staging directory: nothing of this build remains."""

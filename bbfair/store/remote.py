@@ -394,10 +394,18 @@ class RemoteStaging:
     def __init__(self, store: RemoteStore) -> None:
         self.store = store
         self._dir = tempfile.TemporaryDirectory(prefix="bbfair-remote-")
-        self._db = sqlite3.connect(os.path.join(self._dir.name, "graphs.sqlite"))
-        self._db.execute("CREATE TABLE graphs (iri TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID")
+        # opened where it is first used: `publish.build` writes in a child process and sends from the parent
+        self._conn: sqlite3.Connection | None = None
         self.written: set[str] = set()
         self._manifest: Manifest | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = sqlite3.connect(os.path.join(self._dir.name, "graphs.sqlite"))
+            self._conn.execute("CREATE TABLE IF NOT EXISTS graphs (iri TEXT PRIMARY KEY, body BLOB NOT NULL) "
+                               "WITHOUT ROWID")
+        return self._conn
 
     def write(self, items: Sequence[Written]) -> None:
         with self._db:
@@ -413,6 +421,21 @@ class RemoteStaging:
         """Keep the manifest for `commit()`, which sends it last."""
         self._manifest = manifest
 
+    def detach(self) -> tuple[set[str], Manifest | None]:
+        """Finish writing in this process (the build's child); what it returns goes to `attach()`."""
+        self._close()
+        return self.written, self._manifest
+
+    def attach(self, state: tuple[set[str], Manifest | None]) -> None:
+        """Take over a build another process wrote and `detach()`ed."""
+        self.written, self._manifest = state
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            with suppress(Exception):
+                self._conn.close()
+            self._conn = None
+
     def commit(self, manifest: Manifest | None = None, removed: Iterable[str] = (),
                progress: Progress | None = None) -> str:
         manifest = manifest or self._manifest
@@ -424,6 +447,5 @@ class RemoteStaging:
             self.abort()
 
     def abort(self) -> None:
-        with suppress(Exception):
-            self._db.close()
+        self._close()
         self._dir.cleanup()

@@ -15,16 +15,15 @@ from __future__ import annotations
 import zlib
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from ..mapping.resource import Resource
 from ..mapping.stamps import Stamp
+from ..ntriples import nt, statements
 
-XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
-
+__all__ = ["Serialiser", "Written", "nt"]
 
 @dataclass(frozen=True)
 class Written:
@@ -79,15 +78,15 @@ class Serialiser:
         """The statements `res` owns as N-Quads in its named graph (graph IRI = resource IRI)."""
         return "".join(self._owned_lines(res, f" <{res.iri}> .\n"))
 
-    def written(self, res: Resource, stamp: Stamp) -> Written:
+    def written(self, res: Resource, stamp: Stamp, lines: list[tuple[Node, str]] | None = None) -> Written:
         """`res` ready for a store: its graph and its document, with the stamp's version tag and time. Each
-        statement is written once: the graph's lines are a subset of the document's."""
+        statement is written once: the graph's lines are a subset of the document's. `lines` are the
+        statements of `res` (`ntriples.statements`) when the caller has them already."""
         own = str(res.iri)
         owned = self.owned
         graph: list[str] = []
         doc: list[str] = []
-        for s, p, o in res.triples:
-            line = f"{nt(s)} {nt(p)} {nt(o)} .\n"
+        for s, line in statements(res.triples) if lines is None else lines:
             doc.append(line)
             if type(s) is URIRef:
                 base = str(s).split("#", 1)[0]
@@ -97,8 +96,7 @@ class Serialiser:
         if res.embeds:
             seen = set(doc)
             for member in res.embeds:
-                for s, p, o in member.summary:
-                    line = f"{nt(s)} {nt(p)} {nt(o)} .\n"
+                for _s, line in statements(member.summary):
                     if line not in seen:
                         seen.add(line)
                         doc.append(line)
@@ -108,24 +106,3 @@ class Serialiser:
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""
         return "".join([f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in res.document()]).encode("utf-8")
-
-
-def nt(term: Node) -> str:
-    """A term in N-Triples syntax. JSON's string escapes are a subset of N-Triples' (ECHAR and UCHAR), so
-    json's C string encoder quotes a lexical form correctly and fast."""
-    if type(term) is URIRef:
-        return f"<{term}>"
-    if type(term) is Literal:
-        text = encode_basestring(str(term))
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD_STRING:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):  # a Literal subclass
-        return nt(Literal(str(term), lang=term.language, datatype=term.datatype))
-    raise TypeError(f"cannot store {term!r}")
