@@ -7,8 +7,8 @@ peak memory (RSS) it prints is that step's alone:
   store), the least any publisher must do with these records;
 * build: `bbfair build` into a new store (with an empty validation cache), with its time, the store size on
   disk and its peak memory: the largest total, sampled every 0.5 s, of the proportional set size (PSS) of the
-  build process and its workers (pages a forked worker shares with the build count once), beside the peak RSS
-  of the build process and of the largest worker (RSS counts shared pages in every process);
+  build process and all its descendants (its child and the workers; shared pages count once), beside the peak RSS
+  of the build process and of the largest descendant (RSS counts shared pages in every process);
 * unchanged: the same build again (nothing changed: the input hash matches the live build);
 * one change: one collection renamed, built again (incremental: only the changed resources are re-written).
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,9 @@ def run(size: int, workdir: Path) -> None:
     generate(data, size)
     base = step("convert", data, workdir / f"c{size}.nq")
     store = workdir / f"site{size}"
+    # a new store and an empty validation cache, also in a work directory an earlier run left behind
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(workdir / "validation-cache", ignore_errors=True)
     full = step("build", data, store)
     assert full["status"] == "published", full
     disk = store_size(store)
