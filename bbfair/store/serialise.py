@@ -58,41 +58,37 @@ class Serialiser:
         """A serialiser for a whole conversion."""
         return cls({str(r.iri) for r in resources})
 
-    def _owned_lines(self, res: Resource, end: str) -> list[str]:
+    def _elsewhere(self, subject: Node, own: str) -> bool:
+        """Whether a statement about `subject`, in the document of resource `own`, belongs in another
+        resource's named graph (it is about that resource or one of its `#fragment` nodes)."""
+        if type(subject) is not URIRef:
+            return False
+        base = str(subject).split("#", 1)[0]
+        return base != own and base in self.owned
+
+    def _owned_lines(self, res: Resource) -> list[str]:
         own = str(res.iri)
-        owned = self.owned
-        lines = []
-        for s, p, o in res.triples:
-            if type(s) is URIRef:
-                base = str(s).split("#", 1)[0]
-                if base != own and base in owned:  # another resource's statement: in its own graph
-                    continue
-            lines.append(f"{nt(s)} {nt(p)} {nt(o)}{end}")
-        return lines
+        return [line for s, line in statements(res.triples) if not self._elsewhere(s, own)]
 
     def graph_ntriples(self, res: Resource) -> list[str]:
         """The statements `res` owns, one N-Triples line each (without the final newline)."""
-        return self._owned_lines(res, " .")
+        return [line.removesuffix("\n") for line in self._owned_lines(res)]
 
     def graph_nquads(self, res: Resource) -> str:
         """The statements `res` owns as N-Quads in its named graph (graph IRI = resource IRI)."""
-        return "".join(self._owned_lines(res, f" <{res.iri}> .\n"))
+        return "".join(self._owned_lines(res)).replace(" .\n", f" <{res.iri}> .\n")
 
     def written(self, res: Resource, stamp: Stamp, lines: list[tuple[Node, str]] | None = None) -> Written:
         """`res` ready for a store: its graph and its document, with the stamp's version tag and time. Each
         statement is written once: the graph's lines are a subset of the document's. `lines` are the
         statements of `res` (`ntriples.statements`) when the caller has them already."""
         own = str(res.iri)
-        owned = self.owned
         graph: list[str] = []
         doc: list[str] = []
         for s, line in statements(res.triples) if lines is None else lines:
             doc.append(line)
-            if type(s) is URIRef:
-                base = str(s).split("#", 1)[0]
-                if base != own and base in owned:
-                    continue
-            graph.append(line)
+            if not self._elsewhere(s, own):
+                graph.append(line)
         if res.embeds:
             seen = set(doc)
             for member in res.embeds:
@@ -105,4 +101,4 @@ class Serialiser:
 
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""
-        return "".join([f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in res.document()]).encode("utf-8")
+        return "".join([line for _s, line in statements(res.document())]).encode("utf-8")
