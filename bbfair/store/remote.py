@@ -272,10 +272,11 @@ class RemoteStore:
         return first or _Holder("?", "unknown", "?", "just now")
 
     def _release(self, holder: str) -> None:
-        """Empty the lock graph, in one request and only where `holder` is in it (never someone else's lock)."""
+        """Delete `holder`'s entry from the lock graph, and nothing else. A build that withdraws after a race
+        must not delete the entry of the build that won: two inserts can both pass the "lock graph is empty"
+        test (the server isolates them as snapshots), and the winner may already have read itself back alone."""
         self._update(f"cannot release the build lock of {self.url}",
-                     f"""DELETE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }}
-                     WHERE {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}:{holder}> bbfair:holder ?x . ?s ?p ?o }} }}""")
+                     f"DELETE WHERE {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}:{holder}> ?p ?o }} }}")
 
     # --- publishing ---------------------------------------------------------------------------------------------
 
