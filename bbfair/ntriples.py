@@ -23,8 +23,9 @@ def nt(term: Node) -> str:
         text = encode_basestring(str(term))
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD_STRING:
-            return f"{text}^^<{term.datatype}>"
+        datatype = term.datatype
+        if datatype is not None and str.__ne__(datatype, XSD_STRING):  # str's C compare, not rdflib's
+            return f"{text}^^<{datatype}>"
         return text
     if isinstance(term, URIRef):
         return f"<{term}>"

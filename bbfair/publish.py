@@ -166,7 +166,9 @@ def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str,
     """Everything of a build but the commit, run in a child process (`forked.call`): read, convert, validate
     and write the staging build and its manifest. The records never enter the process that loads the quad
     store."""
-    report, outcome, sink = _stream(data_dir, config, shapes, stamps, cache_dir, lambda: staging, workers, step)
+    with memory.bulk_work():
+        report, outcome, sink = _stream(data_dir, config, shapes, stamps, cache_dir, lambda: staging, workers,
+                                        step)
     if outcome is None or sink is None:
         return Produced(report)
     changed = sum(1 for iri, s in outcome.stamps.items() if stream.changed(old.get(iri), s))

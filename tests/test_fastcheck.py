@@ -15,7 +15,8 @@ PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://w
 
 SHAPES = PREFIXES + """
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-  sh:property ex:title, ex:count, ex:ages, ex:kind, ex:mail, ex:alt, ex:inv, ex:seq, ex:qual, ex:lang, ex:or .
+  sh:property ex:title, ex:count, ex:ages, ex:kind, ex:mail, ex:alt, ex:inv, ex:seq, ex:qual, ex:lang, ex:or,
+  ex:xone, ex:and .
 ex:title a sh:PropertyShape ; sh:path ex:title ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string .
 ex:count a sh:PropertyShape ; sh:path ex:count ; sh:datatype xsd:integer ; sh:minInclusive 0 .
 ex:ages a sh:PropertyShape ; sh:path ex:low ; sh:lessThanOrEquals ex:high .
@@ -27,11 +28,15 @@ ex:seq a sh:PropertyShape ; sh:path ( ex:link ex:name ) ; sh:minLength 2 .
 ex:qual a sh:PropertyShape ; sh:path ex:code ; sh:qualifiedValueShape [ sh:in ( "A" "B" ) ] ; sh:qualifiedMinCount 1 .
 ex:lang a sh:PropertyShape ; sh:path ex:label ; sh:languageIn ( "en" "nl" ) ; sh:uniqueLang true .
 ex:or a sh:PropertyShape ; sh:path ex:status ; sh:or ( [ sh:hasValue ex:open ] [ sh:hasValue ex:closed ] ) .
+ex:xone a sh:PropertyShape ; sh:path ex:state ;
+  sh:xone ( [ sh:nodeKind sh:IRI ] [ sh:datatype xsd:string ] [ sh:hasValue ex:special ] ) .
+ex:and a sh:PropertyShape ; sh:path ex:code ; sh:and ( [ sh:minLength 1 ] [ sh:maxLength 1 ] ) .
 """
 
 GOOD = PREFIXES + """
 ex:x a ex:C ; ex:title "T" ; ex:count 3 ; ex:low 1 ; ex:high 5 ; ex:link ex:t ; ex:mail <mailto:a@b.be> ;
-  ex:page <http://p> ; ex:code "A", "Z" ; ex:label "x"@en, "y"@nl-BE ; ex:status ex:open .
+  ex:page <http://p> ; ex:code "A", "Z" ; ex:label "x"@en, "y"@nl-BE ; ex:status ex:open ;
+  ex:state ex:normal .
 ex:t a ex:Sub ; ex:name "tt" . ex:Sub rdfs:subClassOf ex:Thing .
 ex:p1 ex:partOf ex:x . ex:p2 ex:partOf ex:x .
 """
@@ -52,6 +57,9 @@ BREAKS = {
     "other language": ('"y"@nl-BE', '"y"@fr'),
     "two english": ('"y"@nl-BE', '"y"@en'),
     "other status": ("ex:status ex:open", "ex:status ex:pending"),
+    "state in two alternatives": ("ex:state ex:normal", "ex:state ex:special"),
+    "state in no alternative": ("ex:state ex:normal", "ex:state 5"),
+    "long code": ('ex:code "A", "Z"', 'ex:code "A", "ZZ"'),
 }
 
 

@@ -114,6 +114,9 @@ class Shape:
     deactivated: bool = False
     #: the severity of the results this shape's own checks give (a property shape has its own, not its parent's)
     severity: Node = SH.Violation
+    #: a property shape with a single predicate, checks and no property shapes of its own (most of them): its
+    #: parent runs its checks inline, without a call, a memo entry or a list per focus node (`FastChecker.leaves`)
+    leaf: bool = False
 
     def values(self, index: Index, focus: Node) -> list[Node]:
         if self.predicate is not None:  # the common case: the index holds a subject's objects once each
@@ -136,7 +139,17 @@ class Shape:
         for check in self.checks:
             if not check(index, focus, values, depth):
                 return False
-        return all(prop.conforms(index, focus, depth + 1) for prop in self.properties)
+        by_p = index.spo.get(focus)
+        inline = depth + 1 <= MAX_DEPTH
+        for prop in self.properties:
+            if prop.leaf and inline:
+                own = by_p.get(prop.predicate, _NONE) if by_p else _NONE
+                for check in prop.checks:
+                    if not check(index, focus, own, depth + 1):
+                        return False
+            elif not prop.conforms(index, focus, depth + 1):
+                return False
+        return True
 
     def failing_parts(self, index: Index, focus: Node, depth: int = 0) -> list[Shape]:
         """This shape and its property shapes (walked as `conforms` walks them) whose own checks fail for
@@ -153,8 +166,16 @@ class Shape:
             if not check(index, focus, values, depth):
                 out.append(self)
                 break
+        by_p = index.spo.get(focus)
+        inline = depth + 1 <= MAX_DEPTH
         for prop in self.properties:
-            if prop.properties or prop.checks:
+            if prop.leaf and inline:
+                own = by_p.get(prop.predicate, _NONE) if by_p else _NONE
+                for check in prop.checks:
+                    if not check(index, focus, own, depth + 1):
+                        out.append(prop)
+                        break
+            elif prop.properties or prop.checks:
                 out += prop.failing_parts(index, focus, depth + 1)
         return out
 
@@ -178,6 +199,13 @@ class FastChecker:
         except Unsupported:
             self.complete = False
             self.targets = []
+        self.leaves()
+
+    def leaves(self) -> None:
+        """Mark the leaf property shapes (see `Shape.leaf`), once every shape is compiled."""
+        for shape in self.compiled.values():
+            shape.leaf = (shape.predicate is not None and bool(shape.checks) and not shape.properties
+                          and not shape.deactivated)
 
     def _targeted(self) -> list[Node]:
         g = self.graph
@@ -353,11 +381,15 @@ class FastChecker:
         if name == "node":
             target = self.shape(obj)
             return lambda index, focus, values, depth: all(target.conforms(index, v, depth + 1) for v in values)
-        if name in ("or", "and", "xone"):
+        if name in ("or", "and"):  # only conformance counts here: stop at the first member that decides
             members = [self.shape(m) for m in self._list(obj)]
-            combine = _LOGIC[name]
+            combine = any if name == "or" else all
             return lambda index, focus, values, depth: all(
-                combine([m.conforms(index, v, depth + 1) for m in members]) for v in values)
+                combine(m.conforms(index, v, depth + 1) for m in members) for v in values)
+        if name == "xone":
+            members = [self.shape(m) for m in self._list(obj)]
+            return lambda index, focus, values, depth: all(
+                sum(m.conforms(index, v, depth + 1) for m in members) == 1 for v in values)
         if name == "not":
             negated = self.shape(obj)
             return lambda index, focus, values, depth: all(not negated.conforms(index, v, depth + 1) for v in values)
@@ -402,6 +434,9 @@ def _foci(index: Index, kinds: list[tuple[str, Node]]) -> list[Node]:
     return list(foci)
 
 
+#: the values of a predicate a node does not have (shared: checks never change the values they get)
+_NONE: list[Node] = []
+
 #: what `Shape.failing_parts` returns past the recursion limit: a Violation, so pyshacl decides the pair
 _UNDECIDED = Shape(BNode("undecided"), None)
 
@@ -432,10 +467,6 @@ def _has_datatype(value: Node, datatype: Node) -> bool:
 _RANGE = {
     "minInclusive": lambda a, b: a >= b, "maxInclusive": lambda a, b: a <= b,
     "minExclusive": lambda a, b: a > b, "maxExclusive": lambda a, b: a < b,
-}
-
-_LOGIC: dict[str, Callable[[list[bool]], bool]] = {
-    "or": any, "and": all, "xone": lambda flags: sum(flags) == 1,
 }
 
 
