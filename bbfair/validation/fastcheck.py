@@ -143,13 +143,17 @@ class Shape:
         inline = depth + 1 <= MAX_DEPTH
         for prop in self.properties:
             if prop.leaf and inline:
-                own = by_p.get(prop.predicate, _NONE) if by_p else _NONE
-                for check in prop.checks:
-                    if not check(index, focus, own, depth + 1):
-                        return False
+                if prop.leaf_fails(index, focus, by_p, depth + 1):
+                    return False
             elif not prop.conforms(index, focus, depth + 1):
                 return False
         return True
+
+    def leaf_fails(self, index: Index, focus: Node, by_p: dict[Node, list[Node]] | None, depth: int) -> bool:
+        """Whether a leaf property shape's own checks fail for `focus`, whose predicate -> objects the parent
+        has looked up already (`by_p`)."""
+        values = by_p.get(self.predicate, _NONE) if by_p else _NONE
+        return not all(check(index, focus, values, depth) for check in self.checks)
 
     def failing_parts(self, index: Index, focus: Node, depth: int = 0) -> list[Shape]:
         """This shape and its property shapes (walked as `conforms` walks them) whose own checks fail for
@@ -170,11 +174,8 @@ class Shape:
         inline = depth + 1 <= MAX_DEPTH
         for prop in self.properties:
             if prop.leaf and inline:
-                own = by_p.get(prop.predicate, _NONE) if by_p else _NONE
-                for check in prop.checks:
-                    if not check(index, focus, own, depth + 1):
-                        out.append(prop)
-                        break
+                if prop.leaf_fails(index, focus, by_p, depth + 1):
+                    out.append(prop)
             elif prop.properties or prop.checks:
                 out += prop.failing_parts(index, focus, depth + 1)
         return out
