@@ -31,7 +31,7 @@ from .mapping.stamps import Stamp
 from .pipeline import build_time
 from .records import load_records
 from .store.local import LocalStore, Staging
-from .store.manifest import BuildInfo, Manifest
+from .store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
 from .stream import S
 from .validation import cache
 from .validation.profiles import PROFILES, ShapeSet, load_profiles
@@ -120,18 +120,20 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         previous = target.manifest()
         skip = target.path if isinstance(target, LocalStore) else None
         digest = input_digest(data_dir, [__version__, base, shapes.digest, *shapes.names], skip)
-        if previous is not None and not force and previous.build.input_hash == digest:
+        if previous is not None and not force and previous.build.input_hash == digest and builds_on(previous, base):
             report = Report([], shapes.names, previous.build.resources, previous.build.resources, 0, 0.0)
             return BuildResult("unchanged", report, previous.build, location, time.perf_counter() - start)
         build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
         old = previous.stamps if previous is not None else {}
+        rewrite = previous is not None and not builds_on(previous, base)  # every graph, not the changed only
         del previous
         staging = target.staging(build_id, base)
         try:
-            produce = partial(_produce, data_dir, config, shapes, stamps, old, cache_dir, staging, workers,
+            produce = partial(_produce, data_dir, config, shapes, stamps, old, rewrite, cache_dir, staging, workers,
                               BuildInfo(id=build_id, created="", input_hash=digest, bbfair_version=__version__,
-                                        base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest))
+                                        base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest,
+                                        layout=LAYOUT))
             made = forked.call(produce, step)
             del produce, stamps, old
             if made.info is None:
@@ -161,14 +163,14 @@ class Produced:
 
 
 def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], old: dict[str, Stamp],
-             cache_dir: Path | None, staging: Staging | RemoteStaging, workers: int | None, info: BuildInfo,
-             step: Progress) -> Produced:
+             rewrite: bool, cache_dir: Path | None, staging: Staging | RemoteStaging, workers: int | None,
+             info: BuildInfo, step: Progress) -> Produced:
     """Everything of a build but the commit, run in a child process (`forked.call`): read, convert, validate
     and write the staging build and its manifest. The records never enter the process that loads the quad
     store."""
     with memory.bulk_work():
         report, outcome, sink = _stream(data_dir, config, shapes, stamps, cache_dir, lambda: staging, workers,
-                                        step)
+                                        step, rewrite)
     if outcome is None or sink is None:
         return Produced(report)
     changed = sum(1 for iri, s in outcome.stamps.items() if stream.changed(old.get(iri), s))
@@ -182,7 +184,7 @@ def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str,
 
 
 def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], cache_dir: Path | None,
-            open_sink: Callable[[], S], workers: int | None, step: Progress,
+            open_sink: Callable[[], S], workers: int | None, step: Progress, rewrite: bool = False,
             ) -> tuple[Report, stream.Outcome | None, S | None]:
     """Read the records and stream them through conversion and validation into the sink (`stream.run`)."""
     step("read", 0, 0)
@@ -197,7 +199,8 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
         return Report(findings, shapes.names, catalogue.rows_read, 0, 0, 0.0), None, None
     cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
     cache_key = f"{shapes.digest}:{base}:violations-only"
-    job = stream.prepare(ctx, shapes, background(base), stamps, cache.load(cache_path, cache_key), config_file)
+    job = stream.prepare(ctx, shapes, background(base), stamps, cache.load(cache_path, cache_key), config_file,
+                         rewrite)
     catalogue.collections = {}  # their records travel in the job's tasks: not in any process while they run
     outcome, sink = stream.run(job, open_sink, workers, step)
     findings = [from_problem(p) for p in catalogue.problems] + outcome.findings

@@ -38,7 +38,7 @@ from .mapping.resource import Resource, Triple
 from .mapping.stamps import Stamp, stamp
 from .ntriples import statements
 from .records.models import Collection
-from .store.serialise import Serialiser, Written
+from .store.serialise import Serialiser, Written, holders
 from .validation.engine import Result, consecutive_groups, default_workers, validate_resources
 from .validation.profiles import ShapeSet
 from .validation.report import Finding, Locator
@@ -111,6 +111,10 @@ class Job:
     config_file: str
     #: the IRIs of the datasets some network embeds
     network_members: set[str] = field(default_factory=set)
+    #: node IRI -> the resource whose graph holds its description (`store.serialise.holders`)
+    held: dict[str, str] = field(default_factory=dict)
+    #: write every resource, changed or not (the live build's graphs are of another layout)
+    rewrite: bool = False
     #: the biobank tasks, each a pickled list of `Family` (see `prepare`)
     tasks: list[bytes] = field(default_factory=list)
     #: how many collections the tasks hold
@@ -139,7 +143,7 @@ def owned_iris(ctx: Context, families: Plan) -> set[str]:
     for net in cat.networks:
         iri = iris.catalog(net)
         out |= {str(iri), str(iris.container(iri, "datasets")), str(iris.container(iri, "catalogs"))}
-    out |= {str(r.iri) for r in vocab_resources(ctx)}
+    out |= {str(r.iri) for r in vocab_resources(ctx, families)}
     return out
 
 
@@ -163,13 +167,13 @@ def _finish(job: Job, resources: list[Resource], piece: Piece) -> list[str]:
     described = job.ctx.descriptions  # agents are resources too, known once described (in insertion order)
     job.owned.update(str(iri) for iri in islice(described, job.described, None))
     job.described = len(described)
-    serialiser = Serialiser(job.owned)
+    serialiser = Serialiser(job.owned, job.held)
     for res, own in zip(resources, lines, strict=True):
         key = str(res.iri)
         new = stamps[key]
         piece.stamps[key] = new
         piece.triples[key] = len(res.triples)
-        if changed(job.previous.get(key), new):
+        if job.rewrite or changed(job.previous.get(key), new):
             piece.written.append(serialiser.written(res, new, own + statements(added.get(key, ()))))
     return hashes
 
@@ -222,7 +226,7 @@ def _biobanks(task: bytes) -> Piece:
 def _vocab(_: object) -> Piece:
     assert _JOB is not None
     piece = Piece()
-    _finish(_JOB, vocab_resources(_JOB.ctx), piece)
+    _finish(_JOB, vocab_resources(_JOB.ctx, _JOB.plan), piece)
     return piece
 
 
@@ -359,16 +363,17 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
 
 
 def prepare(ctx: Context, shapes: ShapeSet, background: list[Triple], previous: Mapping[str, Stamp],
-            cached: dict[str, list[Result]], config_file: str) -> Job:
+            cached: dict[str, list[Result]], config_file: str, rewrite: bool = False) -> Job:
     """The job for `run`: the families of the catalogue and everything the workers will inherit. The biobank
     tasks carry their collections' records pickled (~8 MB for 10k collections, against ~70 MB as objects): a
     caller that drops its own references to them (`catalogue.collections`) before `run` forks the workers keeps
-    the records out of every process."""
+    the records out of every process. With `rewrite`, every resource is written, changed or not (the live
+    build's graphs are of another layout)."""
     families = plan(ctx)
     shapes.checker()  # compiled once, here, before the workers fork
     in_networks = {str(ctx.iris.dataset(c)) for ids in families.network_collections.values() for c in ids}
     job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families), config_file,
-              in_networks)
+              in_networks, holders(vocab_resources(ctx, families)), rewrite)
     job.tasks = [pickle.dumps(task, pickle.HIGHEST_PROTOCOL) for task in _chunks(job)]
     job.total = len(ctx.catalogue.collections)
     families.collections.clear()  # the tasks hold them now

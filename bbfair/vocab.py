@@ -145,6 +145,11 @@ def codelist_graph(base: str) -> Graph:
     return graph
 
 
+def diseases_header(base: str) -> Graph:
+    """The header of the document that describes the catalogue's disease concepts (`{base}/vocab/diseases`)."""
+    return Graph().parse(vocab_path("diseases.ttl"), format="turtle", publicID=f"{base}/vocab/")
+
+
 @dataclass(frozen=True)
 class LinkType:
     """How a related resource of one identifier prefix is published (`vocab/links.csv`)."""

@@ -28,6 +28,7 @@ from bbfair.store.local import LocalStore
 from bbfair.store.query import run
 
 runner = CliRunner()
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -148,6 +149,54 @@ def test_removed_record_disappears_and_its_catalogue_updates(built: tuple[Path, 
         assert live.documents.get(gone_iri) is None
     finally:
         live.close()
+
+
+def test_disease_concepts_live_in_one_graph_and_follow_the_records(built: tuple[Path, Path]) -> None:
+    data, store = built
+    holders = select(store, """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c skos:notation ?n ; skos:broader ?b }
+                                 FILTER (!STRSTARTS(STR(?c), "http://127.0.0.1:8000/")) }""")  # not code lists
+    assert holders == [{"g": "http://127.0.0.1:8000/vocab/diseases"}]
+    # a leaf concept only one collection names: gone from the store once that collection no longer names it
+    only = select(store, """SELECT ?s (SAMPLE(?d) AS ?d) WHERE { ?d dct:subject ?s .
+                              FILTER NOT EXISTS { ?x skos:broader ?s } } GROUP BY ?s HAVING (COUNT(?d) = 1)""")
+    assert only
+    concept, dataset = only[0]["s"], only[0]["d"]
+    _, collections = rows(data / "Collections.csv")
+    index = next(i for i, r in enumerate(collections) if dataset.endswith(f"/dataset/{slug(r['id'])}"))
+    kept = [n for n in collections[index]["diagnosis_available"].split(",")
+            if not concept.endswith(n.removeprefix("urn:miriam:icd:").replace("ORPHA:", "Orphanet_"))]
+    set_cell(data, "Collections", index, "diagnosis_available", ",".join(kept))
+    assert build(data, store).status == "published"
+    assert not select(store, f"SELECT * WHERE {{ <{concept}> ?p ?o }}")
+    assert select(store, "SELECT ?c WHERE { ?c skos:notation ?n } LIMIT 1")  # the other concepts stay
+
+
+def test_a_store_of_the_old_graph_layout_is_rewritten_keeping_its_times(built: tuple[Path, Path]) -> None:
+    """Layout 1 kept the disease concepts in every dataset's graph: a build over it rewrites every graph (an
+    incremental build would keep the old graphs of unchanged datasets), and changes no time or ETag."""
+    import pyoxigraph as ox
+
+    from bbfair.store.manifest import LAYOUT
+    data, store = built
+    before = snapshot(store)
+    live = LocalStore(store).live_path()
+    assert live is not None
+    manifest = json.loads((live / "manifest.json").read_text())
+    del manifest["build"]["layout"]
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    dataset = before["titles"][0]["d"]
+    quads = ox.Store(str(live / "oxigraph"))
+    stale = ox.Quad(ox.NamedNode("http://www.orpha.net/ORDO/Orphanet_558"), ox.NamedNode(str(SKOS_PREF)),
+                    ox.Literal("Marfan syndrome", language="en"), ox.NamedNode(dataset))
+    quads.add(stale)
+    del quads
+    result = build(data, store)  # same input: without the layout check this would be "unchanged"
+    assert result.status == "published" and result.info is not None
+    assert result.info.layout == LAYOUT and result.info.changed == 0
+    assert not select(store, f"SELECT * WHERE {{ GRAPH <{dataset}> {{ ?s skos:prefLabel ?o }} }}")
+    after = snapshot(store)
+    assert after["docs"] == before["docs"] and after["titles"] == before["titles"]
+    assert build(data, store).status == "unchanged"
 
 
 def test_violation_publishes_nothing(built: tuple[Path, Path]) -> None:

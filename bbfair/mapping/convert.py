@@ -19,7 +19,7 @@ from ..config import Config
 from ..digest import content_hashes
 from ..errors import InputError, Problem
 from ..records import Catalogue
-from . import catalogs, datasets
+from . import catalogs, datasets, diseases
 from .context import Context
 from .iris import Iris, slug
 from .namespaces import RDF, SKOS
@@ -64,8 +64,9 @@ def _check_slugs(cat: Catalogue) -> None:
         raise InputError(problems)
 
 
-def vocab_resources(ctx: Context) -> list[Resource]:
-    """Every code-list scheme and concept as its own small document (`{base}/vocab/{scheme}/{code}`)."""
+def vocab_resources(ctx: Context, plan_: Plan) -> list[Resource]:
+    """Every code-list scheme and concept as its own small document (`{base}/vocab/{scheme}/{code}`), and the
+    document holding the disease concepts the datasets name (`{base}/vocab/diseases`)."""
     graph = vocab.codelist_graph(ctx.iris.base)
     out = []
     for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
@@ -78,6 +79,7 @@ def vocab_resources(ctx: Context) -> list[Resource]:
             c.add(graph.triples((scheme, None, None)))
             out.append(c)
         out.append(res)
+    out.append(diseases.collection(ctx.iris.base, plan_.diseases))
     return out
 
 
@@ -93,6 +95,8 @@ class Plan:
     #: network id -> the ids of its member collections and member biobanks
     network_collections: dict[str, list[str]]
     network_biobanks: dict[str, list[str]]
+    #: the disease names the collections name as subjects (`diseases.cited`)
+    diseases: list[str] = field(default_factory=list)
 
 
 def plan(ctx: Context) -> Plan:
@@ -113,7 +117,8 @@ def plan(ctx: Context) -> Plan:
         for net in bb.network:
             if net in cat.networks:
                 net_bbs[net].append(bb.id)
-    return Plan(dict(children), dict(collections), dict(net_colls), dict(net_bbs))
+    return Plan(dict(children), dict(collections), dict(net_colls), dict(net_bbs),
+                diseases.cited(cat.collections.values()))
 
 
 def biobank_family(ctx: Context, plan_: Plan, biobank_id: str) -> list[Resource]:
@@ -167,7 +172,7 @@ def convert(catalogue: Catalogue, config: Config, now: datetime | None = None,
         members.append(made[0])
     out += top(ctx, members)
     out += agent_resources(ctx, ctx.descriptions)
-    out += vocab_resources(ctx)
+    out += vocab_resources(ctx, families)
     hashes = content_hashes(out) if previous is not None else [""] * len(out)
     conv = Conversion(out, ctx.derived, list(catalogue.notices), ctx.iris.base, Counter(r.kind for r in out),
                       hashes)

@@ -47,6 +47,10 @@ class Resource:
     #: the full content hash of a member converted in another process: a stand-in holding only `summary` and
     #: `digest` lets a catalogue embed it and hash exactly as if the member itself were there
     digest: str = ""
+    #: nodes that other documents describe too (the disease concepts every dataset document repeats), whose
+    #: description this resource holds for the store: their statements go in its named graph only
+    #: (`store.serialise`), so the union default graph holds each description once
+    holds: frozenset[str] = frozenset()
 
     def add(self, triples: Iterable[Triple]) -> None:
         """Add triples to this resource's document."""

@@ -36,7 +36,7 @@ from .. import __version__
 from ..errors import StoreError
 from ..mapping.resource import Resource
 from .documents import Documents
-from .manifest import Manifest
+from .manifest import Manifest, builds_on
 from .serialise import Serialiser, Written
 
 MARKER = "bbfair-store.json"
@@ -265,7 +265,7 @@ class LocalStore:
         """Start writing build `build_id` beside the live one (see `Staging`). Call inside `build_lock()`."""
         previous = self.manifest()
         live = self.live_path()
-        incremental = live is not None and previous is not None and previous.build.base_iri == base_iri
+        incremental = live is not None and builds_on(previous, base_iri)
         self._manifest = None  # the build has its own copy; at 100k collections it is worth its memory
         return Staging(self, build_id, live if incremental else None)
 

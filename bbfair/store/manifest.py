@@ -11,6 +11,9 @@ from typing import Any
 from ..mapping.stamps import Stamp
 
 FORMAT = 1
+#: what the named graphs hold. 2: the disease concepts in the graph of `{base}/vocab/diseases` only, no longer
+#: in every dataset's. A build over a live build of another layout rewrites every graph (keeping the times).
+LAYOUT = 2
 
 
 @dataclass
@@ -30,6 +33,8 @@ class BuildInfo:
     changed: int = 0
     removed: int = 0
     warnings: int = 0
+    #: the layout of its named graphs (`LAYOUT`; manifests without the field are of layout 1)
+    layout: int = 1
 
 
 @dataclass
@@ -50,3 +55,9 @@ class Manifest:
         if data.get("format") != FORMAT:
             raise ValueError(f"manifest format {data.get('format')!r}, this bbfair reads format {FORMAT}")
         return cls(BuildInfo(**data["build"]), {iri: Stamp.from_list(v) for iri, v in data["stamps"].items()})
+
+
+def builds_on(previous: Manifest | None, base_iri: str) -> bool:
+    """Whether a new build with `base_iri` can keep the unchanged named graphs of the live build `previous`:
+    same base IRI, same layout."""
+    return previous is not None and previous.build.base_iri == base_iri and previous.build.layout == LAYOUT

@@ -4,16 +4,18 @@ validated (N-Triples bytes).
 The named graph of a resource holds the statements it owns: those whose subject is the resource itself, one of
 its `#fragment` nodes, or a node that is no resource of its own (a licence document, a homepage). Statements
 about another resource (the agents, contact points and distributions a dataset's document embeds, the member
-summaries of a catalogue) live in that resource's graph only, so the union default graph holds each
-description once and `COUNT` queries do not see copies. The document served for a resource stays the whole
-validated document, kept beside the store (`documents`), because Oxigraph canonicalises literal datatypes
-(`xsd:nonNegativeInteger` comes back as `xsd:integer`) and the standards' shapes require the original ones.
+summaries of a catalogue) live in that resource's graph only, and so do statements about the nodes a resource
+holds for everyone (`Resource.holds`: the disease concepts every dataset document describes), so the union
+default graph holds each description once and `COUNT` queries do not see copies. The document served for a
+resource stays the whole validated document, kept beside the store (`documents`), because Oxigraph canonicalises
+literal datatypes (`xsd:nonNegativeInteger` comes back as `xsd:integer`) and the standards' shapes require the
+original ones.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -48,22 +50,29 @@ class Serialiser:
     """Writes the resources of one conversion as N-Triples/N-Quads text: what Oxigraph's bulk loader and SPARQL
     servers read fastest (building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
 
-    def __init__(self, owned: Container[str]) -> None:
+    def __init__(self, owned: Container[str], held: Mapping[str, str] | None = None) -> None:
         #: the IRIs of every resource of the build: a statement about one of them belongs in its own graph
         #: (kept, not copied: a streamed build adds agents to it as they are described)
         self.owned = owned
+        #: node IRI -> the resource that holds its description (`holders`)
+        self.held = held or {}
 
     @classmethod
     def of(cls, resources: Sequence[Resource]) -> Serialiser:
         """A serialiser for a whole conversion."""
-        return cls({str(r.iri) for r in resources})
+        return cls({str(r.iri) for r in resources}, holders(resources))
 
     def _elsewhere(self, subject: Node, own: str) -> bool:
         """Whether a statement about `subject`, in the document of resource `own`, belongs in another
-        resource's named graph (it is about that resource or one of its `#fragment` nodes)."""
+        resource's named graph (it is about that resource or one of its `#fragment` nodes, or about a node
+        another resource holds)."""
         if type(subject) is not URIRef:
             return False
-        base = str(subject).split("#", 1)[0]
+        iri = str(subject)
+        holder = self.held.get(iri)
+        if holder is not None:
+            return holder != own
+        base = iri.split("#", 1)[0]
         return base != own and base in self.owned
 
     def _owned_lines(self, res: Resource) -> list[str]:
@@ -102,3 +111,8 @@ class Serialiser:
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""
         return "".join([line for _s, line in statements(res.document())]).encode("utf-8")
+
+
+def holders(resources: Sequence[Resource]) -> dict[str, str]:
+    """Node IRI -> the IRI of the resource among `resources` that holds its description (`Resource.holds`)."""
+    return {node: str(r.iri) for r in resources for node in r.holds}

@@ -302,10 +302,12 @@ def concept_view(doc: Doc) -> dict[str, Any]:
 
 
 def scheme_view(doc: Doc) -> dict[str, Any]:
-    members = [doc.ref(c) for c in doc.iris(SKOS.hasTopConcept)]
-    members.sort(key=lambda r: r.label.casefold())
+    """A code list (`skos:hasTopConcept`) or the catalogue's disease concepts (a `skos:Collection`, whose
+    members are other vocabularies' concepts, shown with their own notation)."""
+    members = [(doc.ref(c), doc.text(SKOS.notation, c)) for c in doc.iris(SKOS.hasTopConcept) + doc.iris(SKOS.member)]
+    members.sort(key=lambda m: m[0].label.casefold())
     return {
-        "members": [{"ref": r, "code": r.href.rstrip("/").rsplit("/", 1)[-1]} for r in members],
+        "members": [{"ref": r, "code": code or r.href.rstrip("/").rsplit("/", 1)[-1]} for r, code in members],
         "details": _fields([("Source", doc.refs(DCT.source))]),
     }
 
