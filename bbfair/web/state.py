@@ -11,7 +11,8 @@ import jinja2
 
 from .. import __version__
 from ..config import Sparql
-from ..store.local import Build, LiveStore, LocalStore
+from ..store.live import LiveStore
+from ..store.local import Build, LocalStore
 
 
 @dataclass
