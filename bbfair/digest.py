@@ -69,5 +69,5 @@ def content_hashes(resources: Sequence[Embedding], lines: Sequence[list[tuple[No
     """Every document's content hash, computed in this process; `lines`, one list per resource, are its
     statements (`ntriples.statements`) when the caller has them already."""
     if lines is None:
-        return merkle(resources, {i: own_hash(r.triples) for i, r in enumerate(resources)})
+        lines = [statements(r.triples) for r in resources]
     return merkle(resources, {i: lines_hash([line for _s, line in own]) for i, own in enumerate(lines)})

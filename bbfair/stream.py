@@ -128,9 +128,10 @@ class Job:
 _JOB: Job | None = None
 
 
-def owned_iris(ctx: Context, families: Plan) -> set[str]:
+def owned_iris(ctx: Context, families: Plan, vocab: Sequence[Resource]) -> set[str]:
     """The IRI of every resource but the agents and contact points (which are known only once described):
-    what decides which statements of a document belong in another resource's named graph."""
+    what decides which statements of a document belong in another resource's named graph. `vocab` are the
+    build's vocabulary resources (`vocab_resources`)."""
     iris, cat = ctx.iris, ctx.catalogue
     out = {str(iris.root()), str(iris.container(iris.root(), "catalogs"))}
     node = iris.catalog(ctx.config.node.id)
@@ -143,7 +144,7 @@ def owned_iris(ctx: Context, families: Plan) -> set[str]:
     for net in cat.networks:
         iri = iris.catalog(net)
         out |= {str(iri), str(iris.container(iri, "datasets")), str(iris.container(iri, "catalogs"))}
-    out |= {str(r.iri) for r in vocab_resources(ctx, families)}
+    out |= {str(r.iri) for r in vocab}
     return out
 
 
@@ -372,8 +373,10 @@ def prepare(ctx: Context, shapes: ShapeSet, background: list[Triple], previous: 
     families = plan(ctx)
     shapes.checker()  # compiled once, here, before the workers fork
     in_networks = {str(ctx.iris.dataset(c)) for ids in families.network_collections.values() for c in ids}
-    job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families), config_file,
-              in_networks, holders(vocab_resources(ctx, families)), rewrite)
+    vocab = vocab_resources(ctx, families)  # here for their IRIs only; the vocab task makes them again
+    job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families, vocab), config_file,
+              in_networks, holders(vocab), rewrite)
+    del vocab
     job.tasks = [pickle.dumps(task, pickle.HIGHEST_PROTOCOL) for task in _chunks(job)]
     job.total = len(ctx.catalogue.collections)
     families.collections.clear()  # the tasks hold them now

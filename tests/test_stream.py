@@ -10,7 +10,7 @@ import pytest
 from helpers import first_published, set_cell
 
 from bbfair.config import load_config
-from bbfair.mapping.convert import context, convert, plan
+from bbfair.mapping.convert import context, convert, plan, vocab_resources
 from bbfair.pipeline import build_time
 from bbfair.publish import build
 from bbfair.records import load_records
@@ -67,7 +67,8 @@ def test_owned_iris_are_every_resource_but_agents_and_contacts(sample_dir: Path)
     conv = convert(catalogue, config)
     ctx = context(catalogue, config)
     expected = {str(r.iri) for r in conv.resources if r.kind not in ("agent", "contact")}
-    assert owned_iris(ctx, plan(ctx)) == expected
+    families = plan(ctx)
+    assert owned_iris(ctx, families, vocab_resources(ctx, families)) == expected
 
 
 def test_violation_in_one_family_is_located_and_publishes_nothing(sample_copy: Path, tmp_path: Path) -> None:
