@@ -15,8 +15,9 @@ from . import __version__
 from .errors import InputError, StoreError
 from .mapping import Conversion
 from .pipeline import convert_to_file, validate_directory
+from .profiles import tokens as profile_tokens
 from .validation import cache as validation_cache
-from .validation.profiles import PROFILES
+from .validation.profiles import available as available_sets
 from .validation.report import summary, to_json, to_text, to_turtle
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -77,10 +78,11 @@ def convert(
     print_summary(conv, time.perf_counter() - start, output)
 
 
-def _profiles(values: list[str] | None) -> list[str]:
-    """`--profile a --profile b` or `--profile a,b`; `none` for no shipped profile (only `--shapes` files)."""
+def _profiles(values: list[str] | None) -> list[str] | None:
+    """`--profile a --profile b` or `--profile a,b` (None when not given); `none` for no shipped shapes (only
+    `--shapes` files)."""
     if not values:
-        return list(PROFILES)
+        return None
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     return [] if names == ["none"] else names
 
@@ -89,8 +91,11 @@ def _profiles(values: list[str] | None) -> list[str]:
 def validate(
     data_dir: DataDir,
     profile: Annotated[list[str] | None, typer.Option(
-        "--profile", help=f"profile to check (repeatable or comma-separated; default: {', '.join(PROFILES)}; "
-                          "'none' for only --shapes files)")] = None,
+        "--profile", help="what to check (repeatable or comma-separated): publication profiles "
+                          f"({', '.join(profile_tokens())}; default: every profile bbfair.toml publishes, each "
+                          f"with all its shapes, official ones included), or single shape sets of bbfair's "
+                          f"({', '.join(available_sets())}) on every published profile's documents; 'none' for "
+                          "only --shapes files")] = None,
     shapes: Annotated[list[Path] | None, typer.Option(
         "--shapes", help="an extra SHACL shapes file (Turtle or RDF/XML), repeatable; official files welcome")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text|json|turtle")] = "text",
@@ -164,7 +169,8 @@ def build(
     store: Store = None,
     base_iri: BaseIri = None,
     profile: Annotated[list[str] | None, typer.Option(
-        "--profile", help="profiles a build must pass (default: all; see `bbfair validate --help`)")] = None,
+        "--profile", help="publication profiles to publish (repeatable or comma-separated; default: [profiles] "
+                          "publish in bbfair.toml); each is validated with all its shapes")] = None,
     shapes: Annotated[list[Path] | None, typer.Option("--shapes", help="an extra SHACL shapes file, "
                                                                        "repeatable")] = None,
     workers: Annotated[int | None, typer.Option(help="worker processes that convert and validate (default: one "
@@ -280,6 +286,11 @@ def check_harvest(
                                                                "harvester's harvest_catalogs option)")] = False,
     timeout: Annotated[float, typer.Option(help="seconds per request (the harvester's default: 100)")] = 100.0,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="the publication profile whose consumer judges the "
+                                                           "harvest, with its official shape files "
+                                                           f"({', '.join(profile_tokens())}); other than "
+                                                           "health-ri, the walk asks for it with Accept-Profile")]
+    = "health-ri",
 ) -> None:
     """Walk any FAIR Data Point as the Health-RI national catalogue's harvester does, and report what it would
     import and what it would drop, and why. Exit 0 when everything is found and valid, 1 when something would
@@ -289,7 +300,11 @@ def check_harvest(
     from .harvest import check_harvest as walk
     from .harvest import to_json, to_text
 
-    report = walk(url, timeout=timeout, harvest_catalogs=catalogs)
+    if profile not in profile_tokens():
+        console.print(f"[bold red]error[/]: unknown profile {profile!r}: choose from {', '.join(profile_tokens())}",
+                      highlight=False)
+        raise typer.Exit(2)
+    report = walk(url, timeout=timeout, harvest_catalogs=catalogs, profile=profile)
     typer.echo(json.dumps(to_json(report), indent=2) if as_json else to_text(report))
     raise typer.Exit(report.exit_code)
 

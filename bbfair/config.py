@@ -12,9 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError, Problem
+from .profiles import Published, published
+from .profiles import tokens as profile_tokens
 
 CONFIG_NAME = "bbfair.toml"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -62,6 +64,9 @@ class CatalogMeta(_Strict):
     description: str = Field(min_length=1)
     languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
     license: str
+    #: keywords of the node catalogue and the FAIR Data Point record (biobank and network catalogues get theirs
+    #: from their records)
+    keywords: list[str] = Field(default_factory=lambda: ["biobank", "sample collection", "biobank catalogue"])
 
     _iri = field_validator("license")(_check_iri)
 
@@ -84,11 +89,50 @@ class Access(_Strict):
         return None if value is None else _check_iri(value)
 
 
-class Output(_Strict):
-    """Choices where the standards disagree (see README, "Standards conflicts")."""
+class Profiles(_Strict):
+    """Which publication profiles (`shapes/profiles.ttl`) the catalogue is published in, and which one a client
+    gets when it asks for none (the Health-RI national catalogue's, unless told otherwise)."""
 
-    #: healthdcatap:hasCodeValues as literals ("C18", HealthDCAT-AP R8) or as IRIs (Health-RI v2.0.2)
-    code_values: Literal["literal", "iri"] = "literal"
+    publish: list[str] = Field(default_factory=lambda: ["health-ri", "healthdcat-ap"], min_length=1)
+    #: the profile a client that asks for none gets (default: the first of `publish`)
+    default: str | None = None
+
+    @field_validator("publish")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        known = profile_tokens()
+        unknown = [t for t in value if t not in known]
+        if unknown:
+            raise ValueError(f"unknown profile {', '.join(map(repr, unknown))}: choose from {', '.join(known)}")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _default_published(self) -> Profiles:
+        if self.default is not None and self.default not in self.publish:
+            known = profile_tokens()
+            hint = "" if self.default in known else f" (bbfair knows {', '.join(known)})"
+            raise ValueError(f"the default profile {self.default!r} is not in publish "
+                             f"({', '.join(self.publish)}){hint}")
+        return self
+
+    def selection(self) -> Published:
+        """The published profiles, the default first."""
+        return published(self.publish, self.default)
+
+
+class Output(_Strict):
+    """Replaced by [profiles]: kept only to say so."""
+
+    code_values: str | None = None
+
+    @field_validator("code_values")
+    @classmethod
+    def _moved(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError("[output] code_values is replaced by [profiles]: every document is now published "
+                             "in both forms, as IRIs in profile health-ri and as literals in profile healthdcat-ap "
+                             "(choose the default with [profiles] default); delete the [output] table")
+        return value
 
 
 class Store(_Strict):
@@ -133,6 +177,7 @@ class Config(_Strict):
     catalog: CatalogMeta
     hdab: Agent
     access: Access
+    profiles: Profiles = Profiles()
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()

@@ -20,11 +20,13 @@ Triple = tuple[Node, Node, Node]
 
 
 class Embedding(Protocol):
-    """What a hashed document needs: its own triples, its summary and the members it embeds."""
+    """What a hashed document needs: its own triples, its summary, the members it embeds and how its other
+    publication profiles differ (`mapping.resource.Variant`)."""
 
     triples: set[Triple]
     summary: list[Triple]
     embeds: list
+    variants: dict
 
 
 def own_hash(triples: Iterable[Triple]) -> str:
@@ -36,6 +38,27 @@ def lines_hash(lines: Iterable[str]) -> str:
     """Hash of a set of N-Triples lines (`ntriples.statements`), independent of their order: a build hashes the
     text it writes, instead of making a second text of every statement only to hash it."""
     return hashlib.blake2b("".join(sorted(lines)).encode(), digest_size=16).hexdigest()
+
+
+def with_variants(own: str, res: Embedding) -> str:
+    """A document's own hash and the statements its other profiles take out and put in: a change to any
+    profile's document is a change of the resource (new ETag, new time)."""
+    if not res.variants:
+        return own
+    parts = [own]
+    for token in sorted(res.variants):
+        change = res.variants[token]
+        parts += [token, own_hash(change.removed), own_hash(change.added)]
+    return combine(*parts)
+
+
+def summary_hash(res: Embedding) -> str:
+    """Hash of what a document embedding `res` shows of it, in every profile."""
+    variants = getattr(res, "summary_variants", {})
+    parts = [own_hash(res.summary)]
+    for token in sorted(variants):
+        parts += [token, own_hash(variants[token].removed), own_hash(variants[token].added)]
+    return combine(*parts) if variants else parts[0]
 
 
 def combine(*parts: str) -> str:
@@ -57,7 +80,7 @@ def merkle(resources: Sequence[Embedding], own: dict[int, str]) -> list[str]:
                 done[i] = own[i]
             else:
                 done[i] = combine(own[i], *sorted(full(index[id(e)]) if id(e) in index
-                                                  else getattr(e, "digest", "") or own_hash(e.summary)
+                                                  else getattr(e, "digest", "") or summary_hash(e)
                                                   for e in res.embeds))
         return done[i]
 
@@ -70,4 +93,5 @@ def content_hashes(resources: Sequence[Embedding], lines: Sequence[list[tuple[No
     statements (`ntriples.statements`) when the caller has them already."""
     if lines is None:
         lines = [statements(r.triples) for r in resources]
-    return merkle(resources, {i: lines_hash([line for _s, line in own]) for i, own in enumerate(lines)})
+    return merkle(resources, {i: with_variants(lines_hash([line for _s, line in own]), resources[i])
+                              for i, own in enumerate(lines)})

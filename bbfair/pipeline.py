@@ -17,7 +17,7 @@ from .mapping.stamps import Stamp
 from .rdfio import format_for, write_resources
 from .records import load_records
 from .validation import cache
-from .validation.profiles import PROFILES, load_profiles
+from .validation.passes import for_config
 from .validation.report import Report, from_problem
 from .validation.run import validate_conversion
 
@@ -47,16 +47,17 @@ def convert_to_file(data_dir: Path, output: Path, fmt: str | None = None,
     return conversion
 
 
-def validate_directory(data_dir: Path, profiles: Sequence[str] = PROFILES, extra_shapes: Sequence[Path] = (),
+def validate_directory(data_dir: Path, profiles: Sequence[str] | None = None, extra_shapes: Sequence[Path] = (),
                        base_iri: str | None = None, cache_dir: Path | None = None,
                        workers: int | None = None) -> Report:
     """Check everything in `data_dir`: records that cannot be converted are reported as they are; the rest is
-    converted and validated with the profiles. Raises InputError/ConfigError only when nothing can be read
-    (no records, no bbfair.toml, an unknown profile)."""
+    converted and validated with the profiles (`passes.for_config`: every published profile unless `profiles`
+    names some). Raises InputError/ConfigError only when nothing can be read (no records, no bbfair.toml, an
+    unknown profile)."""
     start = time.perf_counter()
     data_dir = Path(data_dir)
-    shapes = load_profiles(profiles, extra_shapes)
     config = load_config(data_dir, base_iri)
+    shapes = for_config(config, profiles, extra_shapes)
     config_file = str(data_dir / "bbfair.toml")
     config.require_base(config_file)
     catalogue = load_records(data_dir, lenient=True)
@@ -64,7 +65,8 @@ def validate_directory(data_dir: Path, profiles: Sequence[str] = PROFILES, extra
         conversion = convert(catalogue, config, now=build_time())
     except InputError as exc:  # ids that collide as IRIs: nothing can be published until they differ
         findings = [from_problem(p) for p in [*catalogue.problems, *exc.problems]]
-        return Report(findings, shapes.names, catalogue.rows_read, 0, 0, time.perf_counter() - start)
+        return Report.of(findings, shapes, records=catalogue.rows_read, resources=0, validated=0,
+                         seconds=time.perf_counter() - start)
     cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
     report = validate_conversion(conversion, shapes, problems=catalogue.problems, records=catalogue.rows_read,
                                  config_file=config_file, node_id=config.node.id, cache_path=cache_path,

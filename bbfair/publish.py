@@ -24,17 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, forked, memory, stream
-from .config import Config, load_config
-from .errors import InputError, StoreError
+from .config import Config, Profiles, load_config
+from .errors import ConfigError, InputError, Problem, StoreError
 from .mapping.convert import context
 from .mapping.stamps import Stamp
 from .pipeline import build_time
+from .profiles import tokens as profile_tokens
 from .records import load_records
 from .store.local import LocalStore, Staging
 from .store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
 from .stream import S
 from .validation import cache
-from .validation.profiles import PROFILES, ShapeSet, load_profiles
+from .validation.passes import Validation, for_config
 from .validation.report import Report, from_problem
 from .validation.run import background
 
@@ -100,8 +101,25 @@ def input_digest(data_dir: Path, extra: Sequence[str], skip: Path | None = None)
     return digest.hexdigest()
 
 
+def _publishing(config: Config, profiles: Sequence[str] | None) -> Config:
+    """`config` publishing only the profiles `profiles` names (`bbfair build --profile`), the default first when
+    it is among them. A build always validates each profile it publishes with all of that profile's shapes, so
+    only publication profiles can be named here, not single shape sets."""
+    if not profiles:
+        return config
+    known = profile_tokens()
+    unknown = [p for p in profiles if p not in known]
+    if unknown:
+        raise ConfigError([Problem(f"--profile {', '.join(unknown)}: a build publishes whole profiles, validated "
+                                   f"with all their shapes; choose from {', '.join(known)} (`bbfair validate "
+                                   "--profile` runs single shape sets)", column="--profile")])
+    current = config.profiles.default
+    default = current if current in profiles else profiles[0]
+    return config.model_copy(update={"profiles": Profiles(publish=list(profiles), default=default)})
+
+
 def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | None = None,
-          profiles: Sequence[str] = PROFILES, extra_shapes: Sequence[Path] = (), workers: int | None = None,
+          profiles: Sequence[str] | None = None, extra_shapes: Sequence[Path] = (), workers: int | None = None,
           force: bool = False, wait: bool = False, cache_dir: Path | None = None,
           progress: Progress | None = None) -> BuildResult:
     """Convert, validate and publish `data_dir` into `store`. Raises InputError/ConfigError when the input
@@ -110,8 +128,9 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
     start = time.perf_counter()
     data_dir = Path(data_dir)
     step = progress or (lambda stage, done, total: None)
-    shapes = load_profiles(profiles, extra_shapes)
     config = load_config(data_dir, base_iri)
+    config = _publishing(config, profiles)
+    shapes = for_config(config, None, extra_shapes)
     config_file = str(data_dir / "bbfair.toml")
     base = config.require_base(config_file)
     target = open_target(store, data_dir, config)
@@ -121,18 +140,20 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         skip = target.path if isinstance(target, LocalStore) else None
         digest = input_digest(data_dir, [__version__, base, shapes.digest, *shapes.names], skip)
         if previous is not None and not force and previous.build.input_hash == digest and builds_on(previous, base):
-            report = Report([], shapes.names, previous.build.resources, previous.build.resources, 0, 0.0)
+            report = Report.of([], shapes, records=previous.build.resources, resources=previous.build.resources,
+                               validated=0, seconds=0.0)
             return BuildResult("unchanged", report, previous.build, location, time.perf_counter() - start)
         build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
         old = previous.stamps if previous is not None else {}
         rewrite = previous is not None and not builds_on(previous, base)  # every graph, not the changed only
         del previous
-        staging = target.staging(build_id, base)
+        staging = target.staging(build_id, base, [p.token for p in config.profiles.selection().others])
         try:
             produce = partial(_produce, data_dir, config, shapes, stamps, old, rewrite, cache_dir, staging, workers,
                               BuildInfo(id=build_id, created="", input_hash=digest, bbfair_version=__version__,
                                         base_iri=base, profiles=list(shapes.names), shapes_digest=shapes.digest,
+                                        published=shapes.profiles, access_rights=config.access.rights,
                                         layout=LAYOUT))
             made = forked.call(produce, step)
             del produce, stamps, old
@@ -162,7 +183,7 @@ class Produced:
     state: object = None
 
 
-def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], old: dict[str, Stamp],
+def _produce(data_dir: Path, config: Config, shapes: Validation, stamps: dict[str, Stamp], old: dict[str, Stamp],
              rewrite: bool, cache_dir: Path | None, staging: Staging | RemoteStaging, workers: int | None,
              info: BuildInfo, step: Progress) -> Produced:
     """Everything of a build but the commit, run in a child process (`forked.call`): read, convert, validate
@@ -183,7 +204,7 @@ def _produce(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str,
     return Produced(report, info, removed, sink.detach())
 
 
-def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, Stamp], cache_dir: Path | None,
+def _stream(data_dir: Path, config: Config, shapes: Validation, stamps: dict[str, Stamp], cache_dir: Path | None,
             open_sink: Callable[[], S], workers: int | None, step: Progress, rewrite: bool = False,
             ) -> tuple[Report, stream.Outcome | None, S | None]:
     """Read the records and stream them through conversion and validation into the sink (`stream.run`)."""
@@ -196,7 +217,8 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
         ctx = context(catalogue, config, now)
     except InputError as exc:  # ids that collide as IRIs
         findings = [from_problem(p) for p in [*catalogue.problems, *exc.problems]]
-        return Report(findings, shapes.names, catalogue.rows_read, 0, 0, 0.0), None, None
+        return Report.of(findings, shapes, records=catalogue.rows_read, resources=0, validated=0, seconds=0.0), \
+            None, None
     cache_path = cache.cache_file(cache_dir, data_dir) if cache_dir else None
     cache_key = f"{shapes.digest}:{base}:violations-only"
     job = stream.prepare(ctx, shapes, background(base), stamps, cache.load(cache_path, cache_key), config_file,
@@ -204,8 +226,8 @@ def _stream(data_dir: Path, config: Config, shapes: ShapeSet, stamps: dict[str, 
     catalogue.collections = {}  # their records travel in the job's tasks: not in any process while they run
     outcome, sink = stream.run(job, open_sink, workers, step)
     findings = [from_problem(p) for p in catalogue.problems] + outcome.findings
-    report = Report(findings, shapes.names, records=catalogue.rows_read, resources=len(outcome.stamps),
-                    validated=outcome.validated, seconds=0.0, notices=list(catalogue.notices))
+    report = Report.of(findings, shapes, records=catalogue.rows_read, resources=len(outcome.stamps),
+                       validated=outcome.validated, seconds=0.0, notices=list(catalogue.notices))
     try:
         cache.save(cache_path, cache_key, outcome.fresh)
     except BaseException:

@@ -40,7 +40,7 @@ from .ntriples import statements
 from .records.models import Collection
 from .store.serialise import Serialiser, Written, holders
 from .validation.engine import Result, consecutive_groups, default_workers, validate_resources
-from .validation.profiles import ShapeSet
+from .validation.passes import Validation
 from .validation.report import Finding, Locator
 
 Progress = Callable[[str, int, int], None]
@@ -52,6 +52,10 @@ class Sink(Protocol):
     """Where the written resources go (a local `Staging` build or a remote store's spool)."""
 
     def write(self, items: Sequence[Written]) -> None: ...
+
+    def write_deltas(self, token: str, removed: str, added: str) -> None:
+        """N-Quads that turn the default profile's quad store into profile `token`'s (every resource's, changed
+        or not: the profile's store is made anew from the default one at each build)."""
 
     def abort(self) -> None: ...
 
@@ -72,10 +76,12 @@ class Member:
 
     @classmethod
     def of(cls, res: Resource, digest: str) -> Member:
-        return cls(str(res.iri), pickle.dumps(res.summary, pickle.HIGHEST_PROTOCOL), digest, res.kind)
+        packed = pickle.dumps((res.summary, res.summary_variants), pickle.HIGHEST_PROTOCOL)
+        return cls(str(res.iri), packed, digest, res.kind)
 
     def stand_in(self) -> Resource:
-        return Resource(URIRef(self.iri), self.kind, summary=pickle.loads(self.packed), digest=self.digest)
+        summary, variants = pickle.loads(self.packed)
+        return Resource(URIRef(self.iri), self.kind, summary=summary, summary_variants=variants, digest=self.digest)
 
 
 @dataclass
@@ -92,6 +98,8 @@ class Piece:
     members: list[Member] = field(default_factory=list)
     #: the datasets a network embeds, as their stand-ins
     network_datasets: list[Member] = field(default_factory=list)
+    #: (resource IRI, profile token, N-Quads out, N-Quads in): see `Sink.write_deltas`
+    deltas: list[tuple[str, str, str, str]] = field(default_factory=list)
     collections: int = 0
     validated: int = 0
 
@@ -102,7 +110,7 @@ class Job:
 
     ctx: Context
     plan: Plan
-    shapes: ShapeSet
+    shapes: Validation
     background: list[Triple]
     previous: Mapping[str, Stamp]
     cached: dict[str, list[Result]]
@@ -137,7 +145,8 @@ def owned_iris(ctx: Context, families: Plan, vocab: Sequence[Resource]) -> set[s
     node = iris.catalog(ctx.config.node.id)
     out |= {str(node), str(iris.container(node, "catalogs"))}
     for coll in cat.collections.values():
-        out |= {str(iris.dataset(coll.id)), str(iris.distribution(coll.id))}
+        dataset = iris.dataset(coll.id)
+        out |= {str(dataset), str(iris.distribution(coll.id)), str(iris.container(dataset, "distributions"))}
     for bb in cat.biobanks:
         iri = iris.catalog(bb)
         out |= {str(iri), str(iris.container(iri, "datasets"))}
@@ -168,12 +177,14 @@ def _finish(job: Job, resources: list[Resource], piece: Piece) -> list[str]:
     described = job.ctx.descriptions  # agents are resources too, known once described (in insertion order)
     job.owned.update(str(iri) for iri in islice(described, job.described, None))
     job.described = len(described)
-    serialiser = Serialiser(job.owned, job.held)
+    serialiser = Serialiser(job.owned, job.held, [p.token for p in job.ctx.profiles.others])
     for res, own in zip(resources, lines, strict=True):
         key = str(res.iri)
         new = stamps[key]
         piece.stamps[key] = new
         piece.triples[key] = len(res.triples)
+        if res.variants:
+            piece.deltas += [(key, token, out, in_) for token, (out, in_) in serialiser.deltas(res).items()]
         if job.rewrite or changed(job.previous.get(key), new):
             piece.written.append(serialiser.written(res, new, own + statements(added.get(key, ()))))
     return hashes
@@ -298,6 +309,9 @@ class _Collector:
         self.network_datasets.update((m.iri, m) for m in piece.network_datasets)
         if not self.violations:  # once invalid, nothing will be published: stop writing
             self.sink.write([w for w in piece.written if w.iri in new])
+            for iri, token, out, in_ in piece.deltas:
+                if iri in new:
+                    self.sink.write_deltas(token, out, in_)
 
 
 def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
@@ -363,7 +377,7 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
     return outcome, sink
 
 
-def prepare(ctx: Context, shapes: ShapeSet, background: list[Triple], previous: Mapping[str, Stamp],
+def prepare(ctx: Context, shapes: Validation, background: list[Triple], previous: Mapping[str, Stamp],
             cached: dict[str, list[Result]], config_file: str, rewrite: bool = False) -> Job:
     """The job for `run`: the families of the catalogue and everything the workers will inherit. The biobank
     tasks carry their collections' records pickled (~8 MB for 10k collections, against ~70 MB as objects): a
@@ -371,7 +385,7 @@ def prepare(ctx: Context, shapes: ShapeSet, background: list[Triple], previous: 
     the records out of every process. With `rewrite`, every resource is written, changed or not (the live
     build's graphs are of another layout)."""
     families = plan(ctx)
-    shapes.checker()  # compiled once, here, before the workers fork
+    shapes.compile()  # once, here, before the workers fork
     in_networks = {str(ctx.iris.dataset(c)) for ids in families.network_collections.values() for c in ids}
     vocab = vocab_resources(ctx, families)  # here for their IRIs only; the vocab task makes them again
     job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families, vocab), config_file,

@@ -1,9 +1,8 @@
-"""Shared fixtures: the sample catalogue, the Directory demo export (with the sample's bbfair.toml beside it),
-and the official reference shapes in ../shared/."""
+"""Shared fixtures: the sample catalogue, the Directory demo export (`data/directory-demo`) and the official
+shape files bbfair ships (`shapes/official/`)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -13,20 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data"
 
 
-def shared_dir() -> Path:
-    """`shared/` beside the checkout (CI clones the repo next to it); BBFAIR_SHARED overrides."""
-    env = os.environ.get("BBFAIR_SHARED")
-    candidates = [Path(env)] if env else []
-    candidates += [p / "shared" for p in ROOT.parents] + [ROOT.parent / "shared"]
-    for candidate in candidates:
-        if (candidate / "reference-shapes").is_dir():
-            return candidate
-    pytest.fail("../shared/ (reference shapes and the Directory demo) not found; set BBFAIR_SHARED")
+#: the official shape files bbfair ships (unchanged copies; provenance in shapes/official/SOURCES.md)
+OFFICIAL_DIR = ROOT / "shapes" / "official"
+#: the BBMRI-ERIC Directory's demo export, as bbfair ships it (data/directory-demo/SOURCES.md)
+DEMO = SAMPLE / "directory-demo"
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    return shared_dir()
+def official_dir() -> Path:
+    return OFFICIAL_DIR
 
 
 @pytest.fixture(scope="session")
@@ -43,12 +37,12 @@ def sample_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
-    """The Directory's demo export exactly as published, with the sample's bbfair.toml copied beside it."""
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the Directory's demo export exactly as published, with its bbfair.toml."""
     target = tmp_path_factory.mktemp("demo")
-    for csv in (shared / "directory-emx2" / "demo").glob("*.csv"):
+    for csv in DEMO.glob("*.csv"):
         shutil.copy(csv, target / csv.name)
-    shutil.copy(SAMPLE / "bbfair.toml", target / "bbfair.toml")
+    shutil.copy(DEMO / "bbfair.toml", target / "bbfair.toml")
     return target
 
 

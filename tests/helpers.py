@@ -1,5 +1,5 @@
 """Plant errors in a copy of the sample catalogue, cell by cell, through the csv module; and the official shapes
-files each standard is checked with (paths under ../shared/reference-shapes/)."""
+files each standard is checked with (paths under shapes/official/, the unchanged copies bbfair ships)."""
 
 from __future__ import annotations
 

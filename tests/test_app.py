@@ -7,11 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, SH, Namespace
 
 from bbfair.config import Sparql
+from bbfair.profiles import by_token
 from bbfair.publish import build
 from bbfair.store.local import LocalStore
 from bbfair.web.app import resource_iri
@@ -103,7 +104,7 @@ def test_not_acceptable_lists_the_offers(live_sample) -> None:
 def test_conditional_get_head_cors(live_sample) -> None:
     first = live_sample.get("/catalog/BE", headers=TURTLE)
     etag, modified = first.headers["etag"], first.headers["last-modified"]
-    assert first.headers["vary"] == "Accept" and first.headers["access-control-allow-origin"] == "*"
+    assert first.headers["vary"] == "Accept, Accept-Profile" and first.headers["access-control-allow-origin"] == "*"
     assert live_sample.get("/catalog/BE", headers={**TURTLE, "If-None-Match": etag}).status_code == 304
     assert live_sample.get("/catalog/BE", headers={**TURTLE, "If-Modified-Since": modified}).status_code == 304
     assert live_sample.get("/catalog/BE", headers={**TURTLE, "If-None-Match": '"other"'}).status_code == 200
@@ -127,14 +128,25 @@ def test_unknown_resource_is_404(live_sample) -> None:
 
 
 def test_spec_and_profiles(live_sample) -> None:
+    """/spec lists the published profiles; /profile/{token} describes one, with a validation resource per shapes
+    file, each served as shipped at /shapes/…"""
     spec = turtle(live_sample.get("/spec"))
     PROF = Namespace("http://www.w3.org/ns/dx/prof/")
     profiles = set(spec.objects(URIRef(f"{live_sample.url}/spec"), PROF.isProfileOf))
-    assert URIRef(f"{live_sample.url}/profile/health-ri") in profiles and len(profiles) == 5
-    shapes = turtle(live_sample.get("/profile/health-ri"))
-    assert len(set(shapes.subjects(RDF.type, SH.NodeShape))) >= 5
-    assert (None, SH.targetClass, DCAT.Dataset) in shapes
+    health_ri = URIRef(by_token("health-ri").iri)
+    assert profiles == {health_ri, URIRef(by_token("healthdcat-ap").iri)}
+    described = turtle(live_sample.get("/profile/health-ri"))
+    assert (health_ri, PROF.hasToken, Literal("health-ri")) in described
+    artifacts = {str(a) for a in described.objects(None, PROF.hasArtifact)}
+    official = f"{live_sample.url}/shapes/official/health-ri-core-v2/ValidationShape/HRI-Datamodel-shapes.ttl"
+    assert official in artifacts and f"{live_sample.url}/shapes/health-ri.ttl" in artifacts
+    for artifact in artifacts:
+        shapes = turtle(httpx.get(artifact))
+        assert len(shapes) > 5, artifact
+    assert (None, SH.targetClass, DCAT.Dataset) in turtle(httpx.get(official))
     assert live_sample.get("/profile/no-such-profile").status_code == 404
+    assert live_sample.get("/shapes/../pyproject.toml").status_code == 404
+    assert live_sample.get("/shapes/profiles.ttl").status_code == 404
 
 
 def test_dump_for_rdf_harvesters(live_sample) -> None:
@@ -218,7 +230,7 @@ def test_openapi(live_sample, path: str) -> None:
     assert live_sample.get(path).status_code == 200
 
 
-def test_served_documents_pass_the_official_shapes(live_sample, shared: Path) -> None:
+def test_served_documents_pass_the_official_shapes(live_sample, official_dir: Path) -> None:
     """What a harvester GETs (Turtle, as served) conforms to Health-RI v2.0.2 and DCAT-AP 3.0.1: one document
     of each kind a harvester reads, validated as served (the JSON-LD of the dataset too)."""
     from helpers import OFFICIAL
@@ -231,7 +243,7 @@ def test_served_documents_pass_the_official_shapes(live_sample, shared: Path) ->
     for iri, kind in sorted(docs.items()):
         if kind in ("fdp", "catalog", "dataset", "distribution", "agent", "contact"):
             picked.setdefault(kind, iri)
-    ref = shared / "reference-shapes"
+    ref = official_dir
     for name in ("health-ri", "dcat-ap"):
         shapes = load_shapes(ref / p for p in OFFICIAL[name])
         for kind, iri in picked.items():

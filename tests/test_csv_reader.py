@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DEMO
 
 from bbfair.errors import InputError
 from bbfair.records.csv_reader import read_table
@@ -17,8 +18,8 @@ def test_reads_rows_with_start_lines(sample_dir: Path) -> None:
     assert len(table.rows) == 71
 
 
-def test_demo_trailing_empty_fields_are_tolerated(shared: Path) -> None:
-    table = read_table(shared / "directory-emx2" / "demo" / "CollectionFacts.csv", "CollectionFacts")
+def test_demo_trailing_empty_fields_are_tolerated() -> None:
+    table = read_table(DEMO / "CollectionFacts.csv", "CollectionFacts")
     assert len(table.rows) == 123  # includes the rows with a trailing empty field
 
 

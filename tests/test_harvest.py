@@ -313,7 +313,8 @@ def test_invalid_dataset_names_the_missing_property(report: HarvestReport, fdp: 
     url = f"{fdp.base}/dataset/invalid"
     found = issue(report, url, "invalid")
     assert found.effect is Effect.INVALID
-    assert found.reason == "1 violation of the Health-RI shapes: dct:description missing"
+    assert found.reason == ("1 violation of the official Health-RI core metadata schema v2.0.2 shapes: "
+                            "dct:description missing")
     assert "description column" in found.fix
     assert record(report, url).imported and not record(report, url).valid
 

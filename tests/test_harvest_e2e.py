@@ -72,7 +72,8 @@ def test_check_harvest_command(live_sample) -> None:
 
     result = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/"])
     assert result.exit_code == 0, result.output
-    assert "68 would be imported, 0 dropped, 0 invalid: OK" in result.output
+    assert "68 would be imported, 0 dropped, 0 invalid (judged by profile health-ri: " in result.output
+    assert "official/health-ri-core-v2/ValidationShape/HRI-Datamodel-shapes.ttl): OK" in result.output
     as_json = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/", "--json"])
     assert as_json.exit_code == 0 and '"ok": true' in as_json.output
     missing = CliRunner().invoke(app, ["check-harvest", f"{live_sample.url}/no/such/root"])

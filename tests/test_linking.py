@@ -54,8 +54,11 @@ def test_icd10_and_orpha_codes_become_labelled_subject_iris(conv) -> None:
     assert g.value(URIRef(f"{ICD}C50"), SKOS.prefLabel) == Literal("Malignant neoplasm of breast", lang="en")
     assert g.value(URIRef(f"{ORDO}145"), SKOS.prefLabel) == Literal(
         "Hereditary breast and/or ovarian cancer syndrome", lang="en")
-    # the codes stay as they were, as HealthDCAT-AP R8 literals
-    assert {str(c) for c in g.objects(URIRef(f"{BASE}/dataset/BE_SUH-collection-hboc"), HEALTH.hasCodeValues)} \
+    # the codes stay as they were: IRIs in the default (Health-RI) profile, literals in HealthDCAT-AP R8's
+    hboc = resource(conv, URIRef(f"{BASE}/dataset/BE_SUH-collection-hboc"))
+    assert {str(c) for c in g.objects(hboc.iri, HEALTH.hasCodeValues)} \
+        == {"https://identifiers.org/orphanet:145", "https://icd.who.int/browse10/2019/en#/C50"}
+    assert {str(c) for c in hboc.graph_in("healthdcat-ap").objects(hboc.iri, HEALTH.hasCodeValues)} \
         == {"ORPHA:145", "C50"}
 
 
@@ -116,7 +119,7 @@ def test_directory_demo_diseases_are_labelled_subjects(demo_dir: Path) -> None:
     seen = 0
     for dataset in conv.by_kind("dataset"):
         g = dataset.graph
-        codes = {str(c) for c in g.objects(dataset.iri, HEALTH.hasCodeValues)}
+        codes = {str(c) for c in dataset.graph_in("healthdcat-ap").objects(dataset.iri, HEALTH.hasCodeValues)}
         for subject in g.objects(dataset.iri, DCT.subject):
             text = str(subject)
             name = f"ORPHA:{text.removeprefix(ORDO)}" if text.startswith(ORDO) else \

@@ -17,6 +17,7 @@ from web_sample import ParsedPage, build_documents, load_page, site_for
 from bbfair.mapping.namespaces import BBFAIR, DCAT, DCT, HEALTH, VCARD
 from bbfair.store.documents import Documents
 from bbfair.vocab import code_lists, diseases
+from bbfair.web.labels import disease_code
 from bbfair.web.model import Page
 from bbfair.web.pages import render_page
 from bbfair.web.schemaorg import jsonld
@@ -60,7 +61,7 @@ def test_collection_page_shows_every_section(documents: Documents, env: jinja2.E
     assert html.text("h1") == str(g.value(s, DCT.title))
     assert str(g.value(s, DCT.description)) in html.text("main")
     # diseases by name (ICD-10 and ORPHA), each with its code
-    codes = sorted(str(c) for c in g.objects(s, HEALTH.hasCodeValues))
+    codes = sorted(disease_code(str(c)) for c in g.objects(s, HEALTH.hasCodeValues))
     assert "ORPHA:144" in codes and "C18" in codes
     table = diseases()
     subjects = {str(n): str(o) for o in g.objects(s, DCT.subject) for n in g.objects(o, SKOS.notation)}

@@ -76,7 +76,9 @@ def test_build_publishes_one_named_graph_per_resource(built: tuple[Path, Path]) 
     assert int(titles[0]["n"]) == len(published)
     info = manifest.build
     assert info.input_hash and info.bbfair_version and info.created and info.base_iri == "http://127.0.0.1:8000"
-    assert set(info.profiles) == {"health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair"}
+    assert set(info.profiles) == {"health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair", "official:health-ri",
+                                  "official:healthdcat-ap"}
+    assert info.published == ["health-ri", "healthdcat-ap"]
 
 
 def test_documents_keep_the_validated_datatypes(built: tuple[Path, Path]) -> None:
@@ -137,7 +139,8 @@ def test_removed_record_disappears_and_its_catalogue_updates(built: tuple[Path, 
     gone = collections.pop(index)
     write(data / "Collections.csv", header, collections)
     result = build(data, store)
-    assert result.status == "published" and result.info is not None and result.info.removed == 2
+    # its dataset, its distribution and the dataset's list of distributions
+    assert result.status == "published" and result.info is not None and result.info.removed == 3
     gone_iri = f"http://127.0.0.1:8000/dataset/{slug(gone['id'])}"
     assert not select(store, f"SELECT * WHERE {{ <{gone_iri}> ?p ?o }} LIMIT 1")
     contains = select(store, "SELECT ?c WHERE { ?c ldp:contains ?x } ")
@@ -282,7 +285,7 @@ def test_disk_full_keeps_the_old_store(built: tuple[Path, Path], monkeypatch: py
     before = snapshot(store)
     set_cell(data, "Collections", first_published(data, "Collections"), "name", "Renamed")
 
-    def full(self, rows, removed=()):
+    def full(self, rows, removed=(), variants=()):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(Documents, "write_packed", full)

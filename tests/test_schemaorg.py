@@ -13,6 +13,7 @@ from web_sample import build_documents, load_page
 
 from bbfair.mapping.namespaces import DCAT, DCT, HEALTH
 from bbfair.store.documents import Documents
+from bbfair.web.labels import disease_code
 from bbfair.web.model import Page
 from bbfair.web.schemaorg import jsonld, schema_type, script_text
 
@@ -60,7 +61,7 @@ def test_collection_json_ld(documents: Documents) -> None:
     distribution = g.value(s, DCAT.distribution)
     licence = g.value(distribution, DCT.license)
     assert (s, SDO.license, licence) in graph  # an IRI, not a string, thanks to the inline context
-    codes = {str(c) for c in g.objects(s, HEALTH.hasCodeValues)}
+    codes = {disease_code(str(c)) for c in g.objects(s, HEALTH.hasCodeValues)}
     assert {c["code"]["codeValue"] for c in data["about"] if "code" in c} == codes
     assert "Lynch syndrome" in {c["name"] for c in data["about"]}
     measured = {v["name"]: v for v in data["variableMeasured"]}

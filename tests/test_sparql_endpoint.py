@@ -163,7 +163,7 @@ def test_get_and_both_posts_answer_sparql_json_by_default(live: Live) -> None:
     form = httpx.post(live.sparql, data={"query": COUNT}, timeout=30)
     assert form.status_code == 200 and count_of(form) == n
     assert got.headers["x-bbfair-rows"] == "1" and "x-bbfair-truncated" not in got.headers
-    assert got.headers["access-control-allow-origin"] == "*" and got.headers["vary"] == "Accept"
+    assert got.headers["access-control-allow-origin"] == "*" and got.headers["vary"] == "Accept, Accept-Profile"
 
 
 def test_select_in_every_result_format_by_accept_and_by_format(live: Live) -> None:

@@ -27,7 +27,9 @@ def test_sample_conforms_to_every_default_profile(sample_dir: Path) -> None:
     code, report = validate(sample_dir)
     assert code == 0, [f for f in report["findings"] if f["severity"] == "violation"][:5]
     assert report["conforms"] is True
-    assert report["summary"]["profiles"] == ["health-ri", "dcat-ap", "healthdcat-ap", "fdp", "bbfair"]
+    assert report["summary"]["profiles"] == ["health-ri", "healthdcat-ap"]
+    assert set(report["summary"]["shapes"]) == {"health-ri", "healthdcat-ap", "dcat-ap", "fdp", "bbfair",
+                                                 "official:health-ri", "official:healthdcat-ap"}
     assert report["summary"]["records"] > 100 and report["summary"]["documents"] > 300
 
 
@@ -69,20 +71,27 @@ def test_planted_error_exits_1_naming_record_and_column(sample_copy: Path, table
     assert all(f["file"].endswith(f"{table}.csv") and f["line"] == line for f in hits)
 
 
-def test_one_profile_in_json_and_healthdcat_ap_brings_dcat_ap(sample_copy: Path) -> None:
+def test_one_profile_in_json_and_one_shape_set(sample_copy: Path) -> None:
+    """`--profile healthdcat-ap` checks that profile's documents with all its shapes, the official R8 files
+    included; `--profile fdp` runs bbfair's FDP shape set alone."""
     rid, _ = _collection(sample_copy, number_of_donors="-12")
     code, report = validate(sample_copy, "--profile", "healthdcat-ap")
-    assert code == 1 and report["summary"]["profiles"] == ["dcat-ap", "healthdcat-ap"]
-    assert {f["profile"] for f in report["findings"] if f["record"] == rid} <= {"healthdcat-ap", "dcat-ap"}
+    assert code == 1 and report["summary"]["profiles"] == ["healthdcat-ap"]
+    assert set(report["summary"]["shapes"]) == {"healthdcat-ap", "dcat-ap", "fdp", "bbfair", "official:healthdcat-ap"}
+    mine = [f for f in report["findings"] if f["record"] == rid]
+    assert {f["profile"] for f in mine} == {"healthdcat-ap", "bbfair", "official:healthdcat-ap"}
+    assert all(f["profiles"] == ["healthdcat-ap"] for f in mine)
     code, report = validate(sample_copy, "--profile", "fdp")
-    assert code == 0 and report["summary"]["profiles"] == ["fdp"]
+    assert code == 0 and report["summary"]["shapes"] == ["fdp"]
 
 
 def test_negative_count_is_reported_by_the_standards_and_our_rules(sample_copy: Path) -> None:
     rid, _ = _collection(sample_copy, number_of_donors="-12")
     _, report = validate(sample_copy)
-    profiles = {f["profile"] for f in report["findings"] if f["record"] == rid and f["column"] == "number_of_donors"}
-    assert {"bbfair", "healthdcat-ap", "health-ri"} <= profiles
+    found = [f for f in report["findings"] if f["record"] == rid and f["column"] == "number_of_donors"]
+    assert {"bbfair", "healthdcat-ap", "health-ri", "official:health-ri", "official:healthdcat-ap"} <= \
+        {f["profile"] for f in found}
+    assert {p for f in found for p in f["profiles"]} == {"health-ri", "healthdcat-ap"}
 
 
 def test_duplicated_id_names_both_rows(sample_copy: Path) -> None:
@@ -132,14 +141,19 @@ def test_unreadable_input_exits_2(tmp_path: Path, sample_dir: Path) -> None:
     assert runner.invoke(app, ["validate", str(sample_dir), "--format", "xml"]).exit_code == 2
 
 
-def test_official_healthdcat_ap_shapes_load_through_shapes_option(sample_dir: Path, shared: Path) -> None:
-    """R8's path-less property shape is repaired on load and its owl:imports are not fetched."""
-    r8 = shared / "reference-shapes" / "healthdcat-ap-r8" / "validator"
-    dcat = shared / "reference-shapes" / "dcat-ap-3.0.1" / "html-shacl"
+def test_official_healthdcat_ap_shapes_load_through_shapes_option(sample_dir: Path, official_dir: Path) -> None:
+    """R8's path-less property shape is repaired on load and its owl:imports are not fetched. Extra files check
+    every published profile's documents: R8 passes its own profile's, and objects to the default (Health-RI)
+    profile's disease codes only, which are IRIs there."""
+    r8 = official_dir / "healthdcat-ap-r8" / "validator"
+    dcat = official_dir / "dcat-ap-3.0.1" / "html-shacl"
     args = ["--profile", "none"]
     for path in (r8 / "ranges/range.ttl", r8 / "shapes/non-public-shapes.ttl", dcat / "shapes.ttl",
                  dcat / "range.ttl"):
         args += ["--shapes", str(path)]
     code, report = validate(sample_dir, *args)
-    assert code == 0, [f for f in report["findings"] if f["severity"] == "violation"][:3]
-    assert report["summary"]["profiles"] == ["range", "non-public-shapes", "shapes", "range"]
+    assert report["summary"]["shapes"] == ["range", "non-public-shapes", "shapes", "html-shacl/range"]
+    violations = [f for f in report["findings"] if f["severity"] == "violation"]
+    assert code == 1 and violations
+    assert {(f["path"], tuple(f["profiles"])) for f in violations} == \
+        {("http://healthdataportal.eu/ns/health#hasCodeValues", ("health-ri",))}

@@ -9,36 +9,35 @@ is imported as), `validate` (batched SHACL, each record on its own), `report` (t
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 
 import httpx
 
 from .. import __version__
+from ..profiles import Profile, by_token
 from .fetch import Assembler
 from .model import Effect, HarvestReport, Issue, Record
 from .validate import validate_records
 from .walk import TIMEOUT, Document, Fetcher, Progress, issues_of, walk
 
-#: how the profiles are named in the report
-PROFILE_LABELS = {"health-ri": "Health-RI", "healthdcat-ap": "HealthDCAT-AP", "dcat-ap": "DCAT-AP",
-                  "fdp": "FAIR Data Point", "bbfair": "bbfair"}
-
 
 def check_harvest(url: str, *, client: httpx.Client | None = None, timeout: float = TIMEOUT,
                   harvest_catalogs: bool = False, progress: Progress | None = None,
-                  profiles: Sequence[str] = ("health-ri",), concurrency: int = 8) -> HarvestReport:
+                  profile: str = "health-ri", concurrency: int = 8) -> HarvestReport:
     """Check what the Health-RI harvester would make of the FAIR Data Point at `url` (its root, the harvest
-    source URL). `client` lets a caller bring its own httpx client (a test transport, proxies); `progress` is
-    called as `progress(stage, done, total)` with stage "walk" then "validate". The report's `exit_code` is 0
-    when everything would be imported and valid, 1 when anything is dropped, incomplete or invalid, 2 when the
-    root itself cannot be fetched or parsed."""
+    source URL), judged by the consumer of publication profile `profile` with its official shape files: for
+    the default, `health-ri`, exactly as the national catalogue asks (no `Accept-Profile`); for another, the
+    same walk asking for that profile (`Accept-Profile: <its IRI>`). `client` lets a caller bring its own httpx
+    client (a test transport, proxies); `progress` is called as `progress(stage, done, total)` with stage "walk"
+    then "validate". The report's `exit_code` is 0 when everything would be imported and valid, 1 when anything
+    is dropped, incomplete or invalid, 2 when the root itself cannot be fetched or parsed."""
     start = time.perf_counter()
-    report = HarvestReport(url, harvest_catalogs, list(profiles))
+    chosen = by_token(profile)
+    report = HarvestReport(url, harvest_catalogs, [profile], profile=profile)
     own = client is None
     if client is None:
         client = httpx.Client(headers={"User-Agent": f"bbfair/{__version__} (check-harvest)"})
     try:
-        fetcher = Fetcher(client, timeout, concurrency)
+        fetcher = Fetcher(client, timeout, concurrency, None if profile == "health-ri" else chosen.iri)
         documents = walk(fetcher, url, progress, harvest_catalogs)
         report.visits = [d.visit for d in documents]
         report.issues = issues_of(documents)
@@ -51,8 +50,9 @@ def check_harvest(url: str, *, client: httpx.Client | None = None, timeout: floa
                 report.issues += issues
                 if record is not None:
                     report.records.append(record)
-            validate_records(report.records, profiles, progress)
-            report.issues += [_invalid(r, profiles) for r in report.imported if not r.valid]
+            report.judged_with = validate_records(report.records, profile, progress)
+            report.issues += [_invalid(r, chosen) for r in report.imported if not r.valid]
+            report.issues += _answered(documents, chosen, asked=profile != "health-ri")
             report.issues += _nothing_found(report, documents[0])
     finally:
         if own:
@@ -85,10 +85,32 @@ def _nothing_found(report: HarvestReport, root: Document) -> list[Issue]:
                   "at its own URL")]
 
 
-def _invalid(record: Record, profiles: Sequence[str]) -> Issue:
+def _answered(documents: list[Document], profile: Profile, asked: bool) -> list[Issue]:
+    """A server that answers another profile than the one asked for (`Content-Profile`): the records are
+    judged against the profile asked for, so its consumer would get what this check saw."""
+    if not asked:
+        return []
+    wrong = [d for d in documents if d.visit.ok and d.visit.content_profile not in (None, f"<{profile.iri}>")]
+    silent = [d for d in documents if d.visit.ok and d.visit.content_profile is None]
+    out = []
+    if wrong:
+        first = wrong[0]
+        out.append(Issue(first.url, "other-profile", Effect.NOTE,
+                         f"asked for profile <{profile.iri}> (Accept-Profile), {len(wrong)} document(s) answered "
+                         f"Content-Profile {first.visit.content_profile}",
+                         "publish the profile (bbfair.toml [profiles] publish) or harvest the one offered"))
+    if silent:
+        out.append(Issue(silent[0].url, "no-content-profile", Effect.NOTE,
+                         f"asked for profile <{profile.iri}> (Accept-Profile), {len(silent)} document(s) did not "
+                         "say which profile they are in (no Content-Profile header)",
+                         "serve W3C Content Negotiation by Profile, or harvest the server's default"))
+    return out
+
+
+def _invalid(record: Record, profile: Profile) -> Issue:
     """One line for an imported record that fails the shapes: how many violations, the first few in short."""
     violations = record.violations
-    label = ", ".join(PROFILE_LABELS.get(p, p) for p in profiles)
+    label = f"official {profile.title}"
     shown = "; ".join(f.summary for f in violations[:3]) + ("; …" if len(violations) > 3 else "")
     plural = "s" if len(violations) > 1 else ""
     return Issue(record.url, "invalid", Effect.INVALID,

@@ -52,6 +52,7 @@ class Visit:
     via: str | None
     status: int | None = None  # None: no answer at all (connection refused, timeout, not a URL)
     content_type: str | None = None
+    content_profile: str | None = None  # the server's `Content-Profile` answer, if any
     final_url: str | None = None  # after redirects, when it differs from `url`
     triples: int = 0
     parsed: bool = False  # the body parsed as Turtle (an empty graph otherwise, as in the harvester)
@@ -109,6 +110,9 @@ class HarvestReport:
     harvest_catalogs: bool
     profiles: list[str]
     visits: list[Visit] = field(default_factory=list)  # the gather stage's GETs, breadth first
+    #: the publication profile judged by (its token) and the official shape files it was judged with
+    profile: str = ""
+    judged_with: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     fatal: str | None = None

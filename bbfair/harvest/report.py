@@ -38,8 +38,9 @@ def summary(report: HarvestReport) -> str:
         counts.append(f"{incomplete} incomplete")
     counts.append(f"{len(report.invalid)} invalid")
     verdict = "OK" if report.ok else "PROBLEMS"
+    judged = f" (judged by profile {report.profile}: {', '.join(report.judged_with)})" if report.judged_with else ""
     return (f"{report.root}: {_plural(len(report.visits), 'document')} walked in {report.seconds:.1f} s; found "
-            f"{', '.join(found)}; {', '.join(counts)}: {verdict}")
+            f"{', '.join(found)}; {', '.join(counts)}{judged}: {verdict}")
 
 
 def _issue_lines(issue: Issue, report: HarvestReport) -> list[str]:
@@ -96,6 +97,8 @@ def to_json(report: HarvestReport) -> dict:
         "fatal": report.fatal,
         "harvest_catalogs": report.harvest_catalogs,
         "profiles": report.profiles,
+        "profile": report.profile,
+        "judged_with": report.judged_with,
         "seconds": round(report.seconds, 3),
         "summary": {
             "visited": len(report.visits),

@@ -1,5 +1,7 @@
-"""Validate harvested records with bbfair's profiles (Health-RI by default), many records per pyshacl call,
-each record judged on its own.
+"""Validate harvested records as their consumer does: with the official shape files of the publication profile
+the harvest asked for (Health-RI v2.0.2 by default; HealthDCAT-AP R8 at the level each record's access rights
+give), many records per pyshacl call, each record judged on its own. A profile's submission checks (R8's graph
+guard: "the submitted graph holds a dcat:Dataset") run on each record's graph alone, as a submission.
 
 pyshacl has a fixed cost per call, so records are validated in batches of about `BATCH_TRIPLES` triples, with
 the EU vocabulary background the official `sh:class` checks need: bbfair's fast pre-check
@@ -22,14 +24,18 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
 from .. import vocab
 from ..mapping.namespaces import prefixes
-from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, run_batch
+from ..profiles import LEVELS, by_token
+from ..resources import shapes_path
+from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, results_of, run_batch
 from ..validation.fastcheck import FastChecker, Index
 from ..validation.profiles import ShapeSet, load_profiles
+from ..validation.profiles import available as available_sets
+from ..validation.shapes import load_shapes, run_pyshacl
 from .model import Finding, Record
 
 Triple = tuple[Node, Node, Node]
@@ -37,10 +43,33 @@ _COPY = "#harvest-copy-"
 _COPY_PATTERN = re.compile(re.escape(_COPY) + r"\d+")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def shapes_for(profiles: tuple[str, ...]) -> ShapeSet:
-    """The merged shapes of the profiles (parsed once per process)."""
+    """The merged shapes of bbfair's shape sets `profiles` (parsed once per process)."""
     return load_profiles(profiles)
+
+
+@lru_cache(maxsize=8)
+def official_shapes(token: str, level: str) -> ShapeSet:
+    """The official shape files of publication profile `token` at access level `level` (PUBLIC, RESTRICTED,
+    NON_PUBLIC), parsed once per process."""
+    return load_profiles([], by_token(token).official_files(level))
+
+
+@lru_cache(maxsize=4)
+def submission_shapes(token: str) -> Graph | None:
+    files = by_token(token).submission_files()
+    return load_shapes(files) if files else None
+
+
+def access_level(record: Record) -> str:
+    """The access level a record declares (`dct:accessRights`), NON_PUBLIC when it names none this knows."""
+    if record.graph is not None:
+        for value in record.graph.objects(URIRef(record.url), DCTERMS.accessRights):
+            level = str(value).rsplit("/", 1)[-1]
+            if level in LEVELS:
+                return level
+    return "NON_PUBLIC"
 
 
 @lru_cache(maxsize=1)
@@ -161,10 +190,24 @@ def _short(n3: str) -> str:
     return n3 if len(n3) <= 90 else n3[:87] + "…"
 
 
+@lru_cache(maxsize=1)
+def friendly_messages() -> dict[str, str]:
+    """Official shape IRI -> the message of bbfair's shape that restates it (its `dct:source`): the official
+    file judges, and the data manager reads what to fix in their own columns."""
+    shapes = load_profiles(available_sets())
+    out: dict[str, str] = {}
+    for ours, source in shapes.graph.subject_objects(DCTERMS.source):
+        message = shapes.graph.value(ours, SH.message)
+        if isinstance(source, URIRef) and message is not None:
+            out.setdefault(str(source), str(message))
+    return out
+
+
 def _finding(result: Result, isolated: Isolated, focus: str, record: Record, shapes: ShapeSet) -> Finding:
     value = isolated.original(result.value)
+    message = friendly_messages().get(_plain(result.shape) or "") or _COPY_PATTERN.sub("", result.message)
     return Finding(focus=_plain(focus) or "", path=curie(result.path), value=_plain(value),
-                   severity=result.severity, message=_COPY_PATTERN.sub("", result.message),
+                   severity=result.severity, message=message,
                    shape=_plain(result.shape), summary=summarise(result, focus, value, record, shapes))
 
 
@@ -173,14 +216,44 @@ def batches(records: Sequence[Record], target: int = BATCH_TRIPLES) -> list[list
     return consecutive_groups(records, lambda r: len(r.graph) if r.graph is not None else 0, target)
 
 
-def validate_records(records: Iterable[Record], profiles: Sequence[str] = ("health-ri",),
-                     progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Fill in every record's `findings` (records without a graph are skipped); `progress("validate", done,
-    total)` after each batch."""
+def validate_records(records: Iterable[Record], profile: str = "health-ri",
+                     progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+    """Fill in every record's `findings` as publication profile `profile`'s consumer would (its official shape
+    files; records without a graph are skipped); `progress("validate", done, total)` after each batch. The
+    shape files it judged by, as paths under `shapes/`."""
     todo = [r for r in records if r.graph is not None]
-    if not todo:
-        return
-    shapes = shapes_for(tuple(profiles))
+    levels: dict[str, list[Record]] = {}
+    for record in todo:
+        levels.setdefault(access_level(record), []).append(record)
+    files: list[str] = []
+    done = 0
+    for level, group in levels.items():
+        files += [str(p.relative_to(shapes_path())) for p in by_token(profile).official_files(level)]
+        done = _validate(group, official_shapes(profile, level), progress, done, len(todo))
+    guard = submission_shapes(profile)
+    if guard is not None:
+        files += [str(p.relative_to(shapes_path())) for p in by_token(profile).submission_files()]
+        for record in todo:
+            record.findings += _submission(record, guard)
+    return list(dict.fromkeys(files))
+
+
+def _submission(record: Record, guard: Graph) -> list[Finding]:
+    """The profile's checks of a whole submission, on the record's graph alone."""
+    assert record.graph is not None
+    _conforms, report = run_pyshacl(record.graph, guard)
+    out = []
+    for result in results_of(report):
+        out.append(Finding(focus=record.url, path=None, value=None, severity=result.severity,
+                           message=result.message, shape=_plain(result.shape),
+                           summary="the submitted graph " + (result.message.rstrip(".") or "fails a submission "
+                                                             "check")))
+    return out
+
+
+def _validate(todo: list[Record], shapes: ShapeSet, progress: Callable[[str, int, int], None] | None,
+              done: int, total: int) -> int:
+    """Validate `todo` with `shapes`, batch by batch; how many records are done in all."""
     background, described = _background()
     protected = described | _nodes_of(shapes.graph)
     checker = shapes.checker()
@@ -200,7 +273,8 @@ def validate_records(records: Iterable[Record], profiles: Sequence[str] = ("heal
                                                               f.focus, f.path or "", f.message))
         done += len(batch)
         if progress is not None:
-            progress("validate", done, len(todo))
+            progress("validate", done, total)
+    return done
 
 
 def _failing_records(isolated: Isolated, background: list[Triple], checker: FastChecker) -> list[int]:

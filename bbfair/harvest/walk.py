@@ -72,11 +72,15 @@ def _first_line(exc: BaseException) -> str:
 class Fetcher:
     """GETs URLs the way the harvester does and parses them the way it does; remembers what it fetched."""
 
-    def __init__(self, client: httpx.Client, timeout: float = TIMEOUT, concurrency: int = 8) -> None:
+    def __init__(self, client: httpx.Client, timeout: float = TIMEOUT, concurrency: int = 8,
+                 accept_profile: str | None = None) -> None:
         self.client = client
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
         self.cache: dict[str, Document] = {}
+        #: the profile IRI a harvester of another consumer asks for (`Accept-Profile`); None: the Health-RI
+        #: harvester, which asks for none and gets the server's default
+        self.headers = dict(ACCEPT) if accept_profile is None else {**ACCEPT, "Accept-Profile": f"<{accept_profile}>"}
 
     def document(self, url: str, depth: int = 0, via: str | None = None) -> Document:
         """The document at `url`, fetched once."""
@@ -104,7 +108,7 @@ class Fetcher:
                     "fails and it moves on", "list every child by its absolute http(s) IRI", via))
                 return doc
             try:
-                response = self.client.get(url, headers=ACCEPT, timeout=self.timeout, follow_redirects=True)
+                response = self.client.get(url, headers=self.headers, timeout=self.timeout, follow_redirects=True)
             except httpx.TimeoutException:
                 doc.visit.error = f"no answer within {self.timeout:g} s"
                 doc.issues.append(Issue(
@@ -130,6 +134,7 @@ class Fetcher:
         url, via, visit = doc.url, doc.visit.via, doc.visit
         visit.status = response.status_code
         visit.content_type = response.headers.get("content-type")
+        visit.content_profile = response.headers.get("content-profile")
         if response.history:
             visit.final_url = str(response.url)
             hops = ", ".join(f"{r.status_code} → {r.headers.get('location', '?')}" for r in response.history)

@@ -8,11 +8,13 @@ linked from its catalogue (`links.related`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from rdflib import Literal, URIRef
 
-from ..records import Biobank, Network
+from ..records import Biobank, Collection, Network
 from . import agents, links
-from .context import DATA_THEME, EHDS, Context
+from .context import DATA_THEME, EHDS, PUBLIC, Context
 from .namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from .resource import Resource, Triple
 
@@ -38,7 +40,11 @@ def container(ctx: Context, parent: URIRef, members: str, relation: URIRef, titl
     return res, triples
 
 
-def _catalog_common(ctx: Context, iri: URIRef) -> list[Triple]:
+def _catalog_common(ctx: Context, iri: URIRef, creator: tuple[URIRef, list[Triple]],
+                    keywords: list[str]) -> list[Triple]:
+    """What every catalogue record states: its type, legislation, theme taxonomy, licence and languages, and
+    what a FAIR assessor looks for in any record (F-UJI): its creator, keywords and access rights (the
+    catalogue's metadata is public, whatever the access rights of the collections it lists)."""
     license_ = URIRef(ctx.config.catalog.license)
     triples: list[Triple] = [
         (iri, RDF.type, DCAT.Catalog),
@@ -46,9 +52,18 @@ def _catalog_common(ctx: Context, iri: URIRef) -> list[Triple]:
         (iri, DCAT.themeTaxonomy, DATA_THEME),
         (iri, DCT.license, license_),
         (license_, RDF.type, DCT.LicenseDocument),
+        (iri, DCT.creator, creator[0]),
+        *creator[1],
+        (iri, DCT.accessRights, PUBLIC),
     ]
     triples += [(iri, DCT.language, lang) for lang in ctx.languages()]
+    triples += [(iri, DCAT.keyword, Literal(word, lang="en")) for word in dict.fromkeys(keywords) if word]
     return triples
+
+
+def _words(ctx: Context, scheme: str, codes: Iterable[str]) -> list[str]:
+    """Sorted distinct labels of code-list values (a catalogue's keywords from its collections)."""
+    return sorted({ctx.label(scheme, code) for code in codes})
 
 
 def catalog_core(iri: URIRef, title: str, description: str, publisher: tuple[URIRef, list[Triple]],
@@ -91,6 +106,9 @@ def fdp_root(ctx: Context, node: Resource) -> list[Resource]:
         (iri, DCT.title, Literal(f"{name} FAIR Data Point", lang="en")),
         (iri, DCT.description, Literal(ctx.config.catalog.description, lang="en")),
         (iri, DCT.publisher, publisher),
+        (iri, DCT.creator, publisher),
+        (iri, DCT.accessRights, PUBLIC),
+        (iri, DCT.hasPart, node_catalog),
         (iri, DCT.license, license_),
         (license_, RDF.type, DCT.LicenseDocument),
         (iri, DCT.conformsTo, FDP_PROFILE),
@@ -99,9 +117,14 @@ def fdp_root(ctx: Context, node: Resource) -> list[Resource]:
         (iri, FDP.conformsToFdpSpec, FDP_SPEC),
         (iri, FDP.metadataCatalog, node_catalog),
     ])
+    res.add((iri, DCAT.keyword, Literal(word, lang="en")) for word in ctx.config.catalog.keywords)
     res.add(cont_triples)
     res.add(publisher_desc)
     res.embeds.append(node)
+    # the root's container names the root as its owner (ldp:membershipResource), which the FDP shapes want
+    # typed fdp-o:FAIRDataPoint there, so its document embeds the root's whole record (its times too: stamps)
+    res.summary = list(res.triples)
+    cont.embeds.append(res)
     return [res, cont]
 
 
@@ -114,7 +137,7 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
     contact, contact_desc = agents.node_contact(ctx)
     cont, cont_triples = container(ctx, iri, "catalogs", DCAT.catalog, f"Catalogues in {node.name}", members)
     res = Resource(iri, "catalog", set(), node.id, parent=ctx.iris.root())
-    res.add(_catalog_common(ctx, iri))
+    res.add(_catalog_common(ctx, iri, (publisher, publisher_desc), list(ctx.config.catalog.keywords)))
     res.add([
         (iri, DCT.identifier, Literal(node.id)),
         (iri, DCT.title, Literal(ctx.config.catalog.title, lang="en")),
@@ -125,6 +148,7 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
         (URIRef(node.homepage), RDF.type, FOAF.Document),
     ])
     res.add((iri, DCAT.catalog, m) for m in members)
+    res.add((iri, DCT.hasPart, m) for m in members)
     res.embeds += member_catalogs
     res.add(cont_triples)
     res.add(publisher_desc)
@@ -132,9 +156,11 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
     return [res, cont]
 
 
-def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> list[Resource]:
+def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource],
+                    collections: Sequence[Collection] = ()) -> list[Resource]:
     """A biobank's catalogue of its collections (each member dataset described in full: `dcat:dataset` has
-    the range dcat:Dataset, whose shapes then apply inside this document)."""
+    the range dcat:Dataset, whose shapes then apply inside this document); `collections` are their records
+    (for the catalogue's keywords)."""
     iri = ctx.iris.catalog(biobank.id)
     datasets = [m.iri for m in members]
     publisher, publisher_desc = agents.biobank_agent(ctx, biobank)
@@ -143,7 +169,10 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource]) -> 
                                    f"Collections of {biobank.name}", datasets)
     res = Resource(iri, "catalog", set(), biobank.id, biobank.source,
                    parent=ctx.iris.catalog(ctx.config.node.id), table="Biobanks")
-    res.add(_catalog_common(ctx, iri))
+    keywords = ["biobank", *([biobank.acronym] if biobank.acronym else []), ctx.country_label(biobank.country),
+                *_words(ctx, "category", (c for coll in collections for c in coll.categories)),
+                *_words(ctx, "collection-type", (t for coll in collections for t in coll.type))]
+    res.add(_catalog_common(ctx, iri, (publisher, publisher_desc), keywords))
     res.add([
         (iri, DCT.identifier, Literal(biobank.id)),
         (iri, DCT.title, Literal(biobank.name, lang="en")),
@@ -185,7 +214,9 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
                                       f"Biobanks in {network.name}", catalogs)
     res = Resource(iri, "catalog", set(), network.id, network.source,
                    parent=ctx.iris.catalog(ctx.config.node.id), table="Networks")
-    res.add(_catalog_common(ctx, iri))
+    keywords = ["biobank network", *([network.acronym] if network.acronym else []),
+                *_words(ctx, "network-element", network.common_network_elements)]
+    res.add(_catalog_common(ctx, iri, (publisher, publisher_desc), keywords))
     res.add([
         (iri, DCT.identifier, Literal(network.id)),
         (iri, DCT.title, Literal(network.name, lang="en")),

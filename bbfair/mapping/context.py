@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from rdflib import Literal, URIRef
 
 from .. import vocab
 from ..config import Config
+from ..profiles import Published
 from ..records import Catalogue
 from .iris import Iris
 from .namespaces import EU, HDEU, IANA, XSD
@@ -19,6 +21,8 @@ from .namespaces import EU, HDEU, IANA, XSD
 #: EHDS, Regulation (EU) 2025/327: the applicable legislation HealthDCAT-AP and Health-RI require
 EHDS = URIRef("http://data.europa.eu/eli/reg/2025/327/oj")
 HEAL = EU["data-theme/HEAL"]
+#: the access rights of the catalogue records themselves (the metadata is public)
+PUBLIC = EU["access-right/PUBLIC"]
 DATA_THEME = EU["data-theme"]
 EINS = HDEU["healthcategories/EINS"]
 HTML_FILE = EU["file-type/HTML"]
@@ -39,6 +43,11 @@ class Context:
     #: the record each agent / contact description was made from, so reports can point at its row
     #: (absent for the node's own agents, which come from bbfair.toml)
     described_from: dict[URIRef, tuple[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def profiles(self) -> Published:
+        """The publication profiles, the default first (`bbfair.toml` [profiles])."""
+        return self.config.profiles.selection()
 
     @property
     def access_rights(self) -> URIRef:
@@ -63,6 +72,9 @@ class Context:
 
     def country(self, code: str) -> URIRef:
         return URIRef(vocab.countries()[code].iri)
+
+    def country_label(self, code: str) -> str:
+        return vocab.countries()[code].label
 
     def directory_page(self, kind: str, record_id: str) -> URIRef:
         """The record's page in the BBMRI-ERIC Directory: a real, resolvable page for every Directory id."""

@@ -126,10 +126,11 @@ def biobank_family(ctx: Context, plan_: Plan, biobank_id: str) -> list[Resource]
     out: list[Resource] = []
     members: list[Resource] = []
     for coll in plan_.collections.get(biobank_id, []):
-        ds, dist = datasets.dataset(ctx, coll, plan_.children.get(coll.id, []))
-        out += [ds, dist]
+        ds, dist, cont = datasets.dataset(ctx, coll, plan_.children.get(coll.id, []))
+        out += [ds, dist, cont]
         members.append(ds)
-    return out + catalogs.biobank_catalog(ctx, ctx.catalogue.biobanks[biobank_id], members)
+    return out + catalogs.biobank_catalog(ctx, ctx.catalogue.biobanks[biobank_id], members,
+                                          plan_.collections.get(biobank_id, []))
 
 
 def network_family(ctx: Context, plan_: Plan, network_id: str, member_datasets: list[Resource],

@@ -115,8 +115,9 @@ def distribution(ctx: Context, coll: Collection, dataset: URIRef) -> Resource:
     return res
 
 
-def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Resource, Resource]:
-    """The collection's dataset document and its distribution document."""
+def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Resource, Resource, Resource]:
+    """The collection's dataset document, its distribution document and its distributions' LDP container (a
+    document of its own too: every IRI a document names in bbfair's namespace resolves)."""
     iri = ctx.iris.dataset(coll.id)
     biobank = ctx.catalogue.biobanks[coll.biobank]
     catalog = ctx.iris.catalog(biobank.id)
@@ -173,7 +174,8 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     coverage = _coverage(ctx, coll)
     if coverage:
         t.append((iri, HEALTH.populationCoverage, Literal(coverage, lang=en)))
-    disease_triples, described = diseases.diseases(iri, coll, as_iri=ctx.config.output.code_values == "iri")
+    forms = [(p.token, p.code_values) for p in ctx.profiles.profiles]
+    disease_triples, described, res.variants = diseases.diseases(iri, coll, forms)
     t += disease_triples
     for own, about in (links.related(ctx, iri, coll.related), links.publications(ctx, iri, coll.publications)):
         t += own
@@ -198,13 +200,15 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     if modified:
         t.append((iri, DCT.modified, when(modified)))
     container = ctx.iris.container(iri, "distributions")
-    t += [
+    listing = [
         (container, RDF.type, LDP.DirectContainer),
         (container, DCT.title, Literal(f"Distributions of {coll.name}", lang=en)),
         (container, LDP.membershipResource, iri),
         (container, LDP.hasMemberRelation, DCAT.distribution),
         (container, LDP.contains, dist.iri),
     ]
+    cont = Resource(container, "container", set(listing), parent=iri)
+    t += listing
     res.add(t)
     res.add(described)
     res.add(publisher_desc)
@@ -214,4 +218,5 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     # a catalogue embedding this dataset gets its statements, not the disease hierarchies and linked resources
     skipped = set(described).difference(t)
     res.summary = [triple for triple in res.triples if triple[0] != container and triple not in skipped]
-    return res, dist
+    res.summary_variants = res.variants  # every varying statement (the disease codes) is in the summary too
+    return res, dist, cont

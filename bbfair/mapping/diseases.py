@@ -1,9 +1,9 @@
 """A collection's diagnoses → HealthDCAT-AP codes and `dct:subject` concept IRIs with their labels and broader
 terms.
 
-Codes go to `healthdcatap:hasCodeValues` as HealthDCAT-AP R8 literals ("C50", "ORPHA:558"), or, with
-`[output] code_values = "iri"` for Health-RI v2.0.2, as the Directory's IRI for the code; `hasCodingSystem`
-names ICD-10 / ORPHACODE. Each disease is also a `dct:subject`: ORPHA codes as ORDO classes
+Codes go to `healthdcatap:hasCodeValues` in the form of each publication profile (`bbfair.profiles`): the
+Directory's IRI for the code in Health-RI v2.0.2, the code itself ("C50", "ORPHA:558") in HealthDCAT-AP R8;
+`hasCodingSystem` names ICD-10 / ORPHACODE. Each disease is also a `dct:subject`: ORPHA codes as ORDO classes
 (`http://www.orpha.net/ORDO/Orphanet_558`), ICD-10 codes as BioPortal's ICD10 classes
 (`http://purl.bioontology.org/ontology/ICD10/C50.9`), both expanded from the CURIE prefix map.
 
@@ -22,17 +22,18 @@ not in every dataset's (see `Resource.holds`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from .. import vocab
 from ..records import Collection
 from ..records.curies import converter
 from .context import CODING_SYSTEM
 from .namespaces import DCT, HEALTH, RDF, SKOS
-from .resource import Resource, Triple
+from .resource import Resource, Triple, Variant
 
 #: the CURIE prefix of each coding system's concept IRIs (vocab/curies.json)
 _SUBJECT_PREFIX = {"ORPHA": "ORPHA", "ICD-10": "icd10"}
@@ -116,25 +117,41 @@ def collection(base: str, names: Iterable[str]) -> Resource:
     return res
 
 
-def diseases(iri: URIRef, coll: Collection, as_iri: bool) -> tuple[list[Triple], list[Triple]]:
-    """The dataset's disease statements (with each subject's type and label), and the full descriptions of its
-    subject concepts (kept apart so a catalogue that embeds the dataset's summary need not repeat whole
-    hierarchies)."""
+def code_value(name: str, form: str) -> Node | None:
+    """The `healthdcatap:hasCodeValues` value of a disease in a profile's form: the code's IRI ("iri", Health-RI
+    v2.0.2; None when the list gives the code no IRI) or the code itself ("literal", HealthDCAT-AP R8)."""
+    disease = vocab.diseases()[name]
+    if form == "iri":
+        return URIRef(disease.iri) if disease.iri else None
+    return Literal(disease.code)
+
+
+def diseases(iri: URIRef, coll: Collection, forms: Sequence[tuple[str, str]],
+             ) -> tuple[list[Triple], list[Triple], dict[str, Variant]]:
+    """The dataset's disease statements in the default profile's form (with each subject's type and label), the
+    full descriptions of its subject concepts (kept apart so a catalogue that embeds the dataset's summary need
+    not repeat whole hierarchies), and for every other profile whose code form differs, its variant. `forms` are
+    (profile token, code form) pairs, the default profile first."""
     table = vocab.diseases()
     triples: list[Triple] = []
     described: list[Triple] = []
     systems = set()
+    codes: dict[str, list[Triple]] = {}
+    for _token, form in forms:
+        if form not in codes:
+            codes[form] = [(iri, HEALTH.hasCodeValues, value) for value in
+                           (code_value(name, form) for name in coll.diagnosis_available) if value is not None]
+    default_form = forms[0][1]
+    triples += codes[default_form]
     for name in coll.diagnosis_available:
-        disease = table[name]
-        if as_iri and disease.iri:
-            triples.append((iri, HEALTH.hasCodeValues, URIRef(disease.iri)))
-        elif not as_iri:
-            triples.append((iri, HEALTH.hasCodeValues, Literal(disease.code)))
-        systems.add(disease.system)
+        systems.add(table[name].system)
         subject = subject_iri(name)
         if subject is not None:
             triples.append((iri, DCT.subject, subject))
             triples += named(name)
             described += description(name)
     triples += [(iri, HEALTH.hasCodingSystem, CODING_SYSTEM[s]) for s in sorted(systems)]
-    return triples, described
+    removed = frozenset(codes[default_form])
+    variants = {token: Variant(removed, frozenset(codes[form])) for token, form in forms[1:]
+                if form != default_form and (removed or codes[form])}
+    return triples, described, variants

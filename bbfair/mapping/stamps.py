@@ -26,7 +26,7 @@ from .resource import Resource, Triple
 #: the kinds of resource that are FDP metadata records
 RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution"})
 #: the kinds that also get dct:issued / dct:modified when the record gives none
-DATED = frozenset({"catalog", "dataset"})
+DATED = frozenset({"fdp", "catalog", "dataset"})
 _DATES = frozenset({DCT.issued, DCT.modified})
 
 
@@ -95,4 +95,6 @@ def _add_times(res: Resource, issued: str, modified: str) -> list[Triple]:
         if DCT.modified not in said:
             times.append((iri, DCT.modified, modified_lit))
     res.add(times)
+    if res.kind == "fdp" and res.summary:  # the root's container embeds its whole record (catalogs.fdp_root)
+        res.summary.extend(times)
     return times

@@ -4,6 +4,9 @@ The web tier serves resources from here (never re-reading them from Oxigraph, wh
 datatypes), so a GET is one indexed lookup. Bodies are zlib-compressed N-Triples: catalogue documents embed
 their members' summaries and compress about tenfold. SQLite gives atomic commits and concurrent readers for
 free; a build writes its own copy and never touches the live one.
+
+A document is kept in the default publication profile (`documents`) and, for each other profile in which it
+differs, in that profile's form too (`variants`); a profile without a row of its own has the default document.
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ CREATE TABLE IF NOT EXISTS documents (
     parent TEXT,
     body BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS variants (
+    iri TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (iri, profile)
+) WITHOUT ROWID;
 """
 
 
@@ -36,6 +45,8 @@ class Document:
     modified: str
     parent: str | None
     body: bytes  # N-Triples
+    #: the publication profile whose own document this is, when it differs from the default's (None: the default)
+    variant: str | None = None
 
     @property
     def ntriples(self) -> str:
@@ -54,10 +65,18 @@ class Documents:
             self.db.execute("PRAGMA journal_mode=DELETE")
             self.db.executescript(SCHEMA)
 
-    def get(self, iri: str) -> Document | None:
+    def get(self, iri: str, profile: str | None = None) -> Document | None:
+        """The document of `iri` in `profile` (None: the default profile): its own variant when it has one."""
         row = self.db.execute("SELECT iri, kind, etag, modified, parent, body FROM documents WHERE iri = ?",
                               (iri,)).fetchone()
-        return None if row is None else Document(*row[:5], zlib.decompress(row[5]))
+        if row is None:
+            return None
+        if profile is not None:
+            own = self.db.execute("SELECT body FROM variants WHERE iri = ? AND profile = ?",
+                                  (iri, profile)).fetchone()
+            if own is not None:
+                return Document(*row[:5], zlib.decompress(own[0]), profile)
+        return Document(*row[:5], zlib.decompress(row[5]))
 
     def head(self, iri: str) -> tuple[str, str, str] | None:
         """(kind, etag, modified) of `iri` without reading its body: what a conditional GET needs."""
@@ -88,11 +107,17 @@ class Documents:
                            for d in documents), removed)
 
     def write_packed(self, rows: Iterable[tuple[str, str, str, str, str | None, bytes]],
-                     removed: Iterable[str] = ()) -> None:
-        """Like `write`, with each row's body already compressed (iri, kind, etag, modified, parent, body)."""
+                     removed: Iterable[str] = (), variants: Iterable[tuple[str, str, bytes]] = ()) -> None:
+        """Like `write`, with each row's body already compressed (iri, kind, etag, modified, parent, body), and
+        the other profiles' documents of those rows (iri, profile, compressed body): a row's variants are
+        replaced with it."""
+        rows = list(rows)
+        gone = [(iri,) for iri in removed]
         with self.db:
-            self.db.executemany("DELETE FROM documents WHERE iri = ?", ((iri,) for iri in removed))
+            self.db.executemany("DELETE FROM documents WHERE iri = ?", gone)
+            self.db.executemany("DELETE FROM variants WHERE iri = ?", gone + [(row[0],) for row in rows])
             self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO variants VALUES (?, ?, ?)", variants)
 
     def close(self) -> None:
         self.db.close()

@@ -6,12 +6,17 @@ Layout of a store directory::
       bbfair-store.json      marks the directory as a bbfair store (anything else is refused)
       LIVE                   {"build": "<id>"}: the live build, replaced atomically (rename) on a switch
       .build.lock            held (flock) by the one build that may run at a time
-      builds/<id>/           one complete build: oxigraph/ (the quad store), documents.sqlite, manifest.json
+      builds/<id>/           one complete build: oxigraph/ (the quad store), documents.sqlite, manifest.json, and
+                             profiles/<token>/oxigraph/ for every publication profile besides the default
       builds/.staging-<id>/  a build being written; never read, removed if its writer died
 
 A build never writes into the live build. Readers (queries, the web server) hold a shared lock on the build
 they have open; a switched-out build is deleted as soon as nobody holds it (by the build that replaced it, or
 by the next one). A killed build leaves only a staging directory, which the next build removes.
+
+Every publication profile besides the default (`bbfair.profiles`) has a quad store of its own, for SPARQL in that
+profile: a checkpoint of the default profile's store (RocksDB hard links: nothing is copied) with the few
+statements that differ taken out and put in. The profiles share every file but those few statements' own.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ BUILD_LOCK = ".build.lock"
 STAGING = ".staging-"
 #: the N-Quads of a build being written, waiting for Oxigraph's bulk loader
 SPOOL = "quads.nq"
+#: the folder of the other publication profiles' quad stores
+PROFILES = "profiles"
 #: N-Quads bytes (about 1M statements) above which an incremental build compacts the quad store after loading.
 #: The bulk loader leaves its files as it wrote them; SPARQL over such a store measured 1.4–2× slower at 10k
 #: collections and 2.7–8.7× slower at 100k than after `optimize()` (a full compaction: 4 s at 10k; at 100k
@@ -63,6 +70,13 @@ class Build:
     quads: ox.Store
     documents: Documents
     _lock_fd: int | None = None
+
+    def quads_path(self, profile: str | None = None) -> Path:
+        """The quad store of `profile` (None or the default profile: the build's own)."""
+        published = self.manifest.build.published
+        if profile is None or not published or profile == published[0]:
+            return self.path / "oxigraph"
+        return self.path / PROFILES / profile / "oxigraph"
 
     def close(self) -> None:
         self.documents.close()
@@ -206,9 +220,13 @@ class LocalStore:
                 progress: Progress | None = None) -> Path:
         """Write a whole conversion as a new build (reusing the live one for unchanged resources) and switch it
         in. On any failure the live build is untouched. Call inside `build_lock()`."""
-        serialiser = Serialiser.of(resources)
-        staging = self.staging(manifest.build.id, manifest.build.base_iri)
+        others = manifest.build.published[1:]
+        serialiser = Serialiser.of(resources, others)
+        staging = self.staging(manifest.build.id, manifest.build.base_iri, others)
         try:
+            for res in resources:
+                for token, (out, in_) in serialiser.deltas(res).items():
+                    staging.write_deltas(token, out, in_)
             todo = [r for r in resources if not staging.incremental or str(r.iri) in changed]
             for start in range(0, len(todo), 2000):
                 staging.write([serialiser.written(r, manifest.stamps[str(r.iri)]) for r in todo[start:start + 2000]])
@@ -219,13 +237,14 @@ class LocalStore:
             staging.abort()
             raise
 
-    def staging(self, build_id: str, base_iri: str) -> Staging:
-        """Start writing build `build_id` beside the live one (see `Staging`). Call inside `build_lock()`."""
+    def staging(self, build_id: str, base_iri: str, profiles: Sequence[str] = ()) -> Staging:
+        """Start writing build `build_id` beside the live one (see `Staging`), with a quad store for each of the
+        publication `profiles` besides the default. Call inside `build_lock()`."""
         previous = self.manifest()
         live = self.live_path()
         incremental = live is not None and builds_on(previous, base_iri)
         self._manifest = None  # the build has its own copy; at 100k collections it is worth its memory
-        return Staging(self, build_id, live if incremental else None)
+        return Staging(self, build_id, live if incremental else None, profiles)
 
 
 class Staging:
@@ -234,13 +253,16 @@ class Staging:
     replaces only what it is given. Until `commit()` nothing is visible: a killed build leaves only its
     staging directory, which the next build removes."""
 
-    def __init__(self, store: LocalStore, build_id: str, live: Path | None) -> None:
+    def __init__(self, store: LocalStore, build_id: str, live: Path | None, profiles: Sequence[str] = ()) -> None:
         self.store = store
         self.build_id = build_id
         self.incremental = live is not None
+        self.profiles = tuple(profiles)
         self.dir = store.builds / f"{STAGING}{build_id}"
         self._replaced: list[str] = []
         self._docs: list[tuple[str, str, str, str, str | None, bytes]] = []
+        self._variants: list[tuple[str, str, bytes]] = []
+        self._deltas: dict[str, tuple[TextIO, TextIO]] = {}
         try:
             store.builds.mkdir(exist_ok=True)
             self.dir.mkdir()
@@ -280,21 +302,39 @@ class Staging:
             for item in items:
                 spool.write(item.nquads())
                 self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
+                self._variants += [(item.iri, token, body) for token, body in item.variants]
                 if self.incremental:
                     self._replaced.append(item.iri)
             if len(self._docs) >= 5000:
-                docs.write_packed(self._docs)
-                self._docs = []
+                self._flush_documents(docs)
         except OSError as exc:
             raise StoreError(describe_os_error(exc, self.store.path)) from None
+
+    def write_deltas(self, token: str, removed: str, added: str) -> None:
+        """Statements that make profile `token`'s quad store from the default one (see the module docstring)."""
+        if token not in self.profiles:
+            return
+        try:
+            if token not in self._deltas:
+                self._deltas[token] = ((self.dir / f"delta-{token}-out.nq").open("a", encoding="utf-8"),
+                                       (self.dir / f"delta-{token}-in.nq").open("a", encoding="utf-8"))
+            out, in_ = self._deltas[token]
+            out.write(removed)
+            in_.write(added)
+        except OSError as exc:
+            raise StoreError(describe_os_error(exc, self.store.path)) from None
+
+    def _flush_documents(self, docs: Documents) -> None:
+        docs.write_packed(self._docs, variants=self._variants)
+        self._docs = []
+        self._variants = []
 
     def detach(self) -> list[str]:
         """Finish writing in this process (the build's child): flush and close the documents and the spool.
         What it returns goes to `attach()` in the process that commits."""
         try:
             docs, _spool = self._writers()
-            docs.write_packed(self._docs)
-            self._docs = []
+            self._flush_documents(docs)
             self._close()
         except OSError as exc:
             raise StoreError(describe_os_error(exc, self.store.path)) from None
@@ -322,8 +362,9 @@ class Staging:
         try:
             gone = sorted(removed)
             docs, spool_file = self._writers()
-            docs.write_packed(self._docs, removed=gone)
+            docs.write_packed(self._docs, removed=gone, variants=self._variants)
             self._docs = []
+            self._variants = []
             spool_file.close()
             self._spool = None
             self.quads = ox.Store(str(self.dir / "oxigraph"))
@@ -339,6 +380,7 @@ class Staging:
             if not self.incremental or loaded > COMPACT_AFTER:
                 self._compact()
             self.quads.flush()
+            self._profile_stores()
             self._close()
             if not (self.dir / "manifest.json").is_file():
                 raise StoreError("internal error: a build was committed without its manifest")
@@ -356,12 +398,39 @@ class Staging:
         self.store.cleanup()
         return final
 
+    def _profile_stores(self) -> None:
+        """Each other profile's quad store: a checkpoint of the default one (hard links) with the statements
+        that differ taken out and put in."""
+        assert self.quads is not None
+        for token in self.profiles:
+            for handle in self._deltas.pop(token, ()):
+                handle.close()
+            target = self.dir / PROFILES / token / "oxigraph"
+            target.parent.mkdir(parents=True)
+            self.quads.backup(str(target))
+            store = ox.Store(str(target))
+            out, in_ = self.dir / f"delta-{token}-out.nq", self.dir / f"delta-{token}-in.nq"
+            if out.is_file():
+                for quad in ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS):
+                    store.remove(quad)
+                out.unlink()
+            if in_.is_file():
+                if in_.stat().st_size:
+                    _load(store, in_)
+                in_.unlink()
+            store.flush()
+            del store
+
     def _compact(self) -> None:
         """Compact the quad store (`COMPACT_AFTER`)."""
         assert self.quads is not None
         self.quads.optimize()
 
     def _close(self) -> None:
+        for handles in getattr(self, "_deltas", {}).values():
+            for handle in handles:
+                handle.close()
+        self._deltas = {}
         if getattr(self, "_spool", None) is not None:
             self._spool.close()
         if getattr(self, "docs", None) is not None:

@@ -13,7 +13,9 @@ from ..mapping.stamps import Stamp
 FORMAT = 1
 #: what the named graphs hold. 2: the disease concepts in the graph of `{base}/vocab/diseases` only, no longer
 #: in every dataset's. A build over a live build of another layout rewrites every graph (keeping the times).
-LAYOUT = 2
+#: 3: documents of every publication profile (the default's in `documents`, the others' where they differ in
+#: `variants`), and one quad store per profile beside the default's.
+LAYOUT = 3
 
 
 @dataclass
@@ -35,6 +37,10 @@ class BuildInfo:
     warnings: int = 0
     #: the layout of its named graphs (`LAYOUT`; manifests without the field are of layout 1)
     layout: int = 1
+    #: the publication profiles it holds documents of, the default first (`bbfair.profiles`)
+    published: list[str] = field(default_factory=list)
+    #: the node's access rights (PUBLIC, RESTRICTED, NON_PUBLIC): the HealthDCAT-AP level it was validated at
+    access_rights: str = ""
 
 
 @dataclass

@@ -290,8 +290,9 @@ class RemoteStore:
         serialiser = Serialiser.of(resources)
         return self.send(lambda iri: serialiser.graph_ntriples(by_iri[iri]), manifest, changed, removed, progress)
 
-    def staging(self, build_id: str, base_iri: str) -> RemoteStaging:
-        """Collect a build's changed graphs on local disk until it is known to be valid (see `RemoteStaging`)."""
+    def staging(self, build_id: str, base_iri: str, profiles: Sequence[str] = ()) -> RemoteStaging:
+        """Collect a build's changed graphs on local disk until it is known to be valid (see `RemoteStaging`).
+        A SPARQL server holds the default publication profile only: `profiles` (the others) are not sent."""
         return RemoteStaging(self)
 
     def send(self, graph_lines: Callable[[str], list[str]], manifest: Manifest, changed: set[str],
@@ -413,6 +414,9 @@ class RemoteStaging:
             self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)",
                                  ((w.iri, zlib.compress(w.graph.encode("utf-8"), 1)) for w in items))
         self.written.update(w.iri for w in items)
+
+    def write_deltas(self, token: str, removed: str, added: str) -> None:
+        """The other profiles' statements stay off the server (it holds the default profile's graphs)."""
 
     def _lines(self, iri: str) -> list[str]:
         row = self._db.execute("SELECT body FROM graphs WHERE iri = ?", (iri,)).fetchone()

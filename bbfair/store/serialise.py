@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.term import Node
 
-from ..mapping.resource import Resource
+from ..mapping.resource import Resource, Variant
 from ..mapping.stamps import Stamp
 from ..ntriples import nt, statements
 
@@ -40,6 +40,8 @@ class Written:
     modified: str
     graph: str
     packed: bytes
+    #: (profile token, document) of each other publication profile whose document differs, compressed
+    variants: tuple[tuple[str, bytes], ...] = ()
 
     def nquads(self) -> str:
         """The named graph as N-Quads (graph IRI = resource IRI)."""
@@ -50,17 +52,20 @@ class Serialiser:
     """Writes the resources of one conversion as N-Triples/N-Quads text: what Oxigraph's bulk loader and SPARQL
     servers read fastest (building pyoxigraph terms one by one from rdflib terms costs three times as much)."""
 
-    def __init__(self, owned: Container[str], held: Mapping[str, str] | None = None) -> None:
+    def __init__(self, owned: Container[str], held: Mapping[str, str] | None = None,
+                 profiles: Sequence[str] = ()) -> None:
         #: the IRIs of every resource of the build: a statement about one of them belongs in its own graph
         #: (kept, not copied: a streamed build adds agents to it as they are described)
         self.owned = owned
         #: node IRI -> the resource that holds its description (`holders`)
         self.held = held or {}
+        #: the publication profiles besides the default (`bbfair.profiles`): their documents where they differ
+        self.profiles = tuple(profiles)
 
     @classmethod
-    def of(cls, resources: Sequence[Resource]) -> Serialiser:
+    def of(cls, resources: Sequence[Resource], profiles: Sequence[str] = ()) -> Serialiser:
         """A serialiser for a whole conversion."""
-        return cls({str(r.iri) for r in resources}, holders(resources))
+        return cls({str(r.iri) for r in resources}, holders(resources), profiles)
 
     def _elsewhere(self, subject: Node, own: str) -> bool:
         """Whether a statement about `subject`, in the document of resource `own`, belongs in another
@@ -93,24 +98,66 @@ class Serialiser:
         statements of `res` (`ntriples.statements`) when the caller has them already."""
         own = str(res.iri)
         graph: list[str] = []
-        doc: list[str] = []
+        mine: list[str] = []
         for s, line in statements(res.triples) if lines is None else lines:
-            doc.append(line)
+            mine.append(line)
             if not self._elsewhere(s, own):
                 graph.append(line)
-        if res.embeds:
-            seen = set(doc)
-            for member in res.embeds:
-                for _s, line in statements(member.summary):
-                    if line not in seen:
-                        seen.add(line)
-                        doc.append(line)
+        summaries = [[line for _s, line in statements(member.summary)] for member in res.embeds]
+        doc = _document(mine, summaries)
+        variants = []
+        for token in self.profiles:
+            if not res.differs(token):
+                continue
+            change = res.variants.get(token)
+            theirs = mine if change is None else _changed(mine, change)
+            embedded = [lines_ if token not in m.summary_variants else _changed(lines_, m.summary_variants[token])
+                        for m, lines_ in zip(res.embeds, summaries, strict=True)]
+            variants.append((token, _pack(_document(theirs, embedded))))
         return Written(own, res.kind, str(res.parent) if res.parent else None, stamp.etag, stamp.modified,
-                       "".join(graph), zlib.compress("".join(doc).encode("utf-8"), 1))
+                       "".join(graph), _pack(doc), tuple(variants))
+
+    def deltas(self, res: Resource) -> dict[str, tuple[str, str]]:
+        """For each other profile whose statements of `res` differ: the N-Quads of its named graph to take out
+        of the default profile's quad store and to put in, to make that profile's quad store."""
+        own = str(res.iri)
+        out = {}
+        for token, change in res.variants.items():
+            if token not in self.profiles:
+                continue
+            out[token] = tuple("".join(line for s, line in statements(triples) if not self._elsewhere(s, own))
+                               .replace(" .\n", f" <{own}> .\n") for triples in (change.removed, change.added))
+        return out  # type: ignore[return-value]
 
     def document(self, res: Resource) -> bytes:
         """The whole validated document (own triples and the member summaries it embeds) as N-Triples."""
         return "".join([line for _s, line in statements(res.document())]).encode("utf-8")
+
+
+def _document(own: list[str], embedded: list[list[str]]) -> list[str]:
+    """A document's lines: its own, then each embedded summary's not said already."""
+    if not embedded:
+        return own
+    doc = list(own)
+    seen = set(doc)
+    for lines in embedded:
+        for line in lines:
+            if line not in seen:
+                seen.add(line)
+                doc.append(line)
+    return doc
+
+
+def _changed(lines: list[str], change: Variant) -> list[str]:
+    """`lines` with the statements `change` takes out removed and those it puts in added."""
+    out = {line for _s, line in statements(change.removed)}
+    kept = [line for line in lines if line not in out]
+    have = set(kept)
+    return kept + [line for _s, line in statements(change.added) if line not in have]
+
+
+def _pack(lines: list[str]) -> bytes:
+    return zlib.compress("".join(lines).encode("utf-8"), 1)
 
 
 def holders(resources: Sequence[Resource]) -> dict[str, str]:

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from pyshacl import validate
@@ -29,9 +29,10 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ..digest import content_hashes as digest_hashes
-from ..digest import merkle, own_hash
+from ..digest import merkle, own_hash, with_variants
 from ..mapping.resource import Resource, Triple
 from .fastcheck import FastChecker, Index
+from .passes import Validation
 from .profiles import ShapeSet
 
 #: target size of one batch, in triples (about a hundred collections with their distributions)
@@ -48,9 +49,14 @@ class Result:
     severity: str  # Violation | Warning | Info
     message: str
     shape: str | None
+    #: the publication profile whose documents it was found on (None: the default profile's, see `passes`)
+    variant: str | None = None
 
     def as_list(self) -> list[str | None]:
-        return [self.focus, self.path, self.value, self.severity, self.message, self.shape]
+        return [self.focus, self.path, self.value, self.severity, self.message, self.shape, self.variant]
+
+    def on(self, variant: str | None) -> Result:
+        return self if variant is None else replace(self, variant=variant)
 
 
 @dataclass
@@ -58,9 +64,9 @@ class _Job:
     """What a worker needs; set before forking so workers inherit it instead of receiving it."""
 
     resources: Sequence[Resource]
-    shapes: Graph
+    #: (the profile whose documents a pass checks, None for the default's; its shapes; their fast checker)
+    passes: list[tuple[str | None, Graph, FastChecker | None]]
     background: list[Triple]
-    checker: FastChecker | None = None
     violations_only: bool = False
 
 
@@ -72,7 +78,7 @@ T = TypeVar("T")
 
 def _own_hashes(indices: list[int]) -> list[tuple[int, str]]:
     assert _JOB is not None
-    return [(i, own_hash(_JOB.resources[i].triples)) for i in indices]
+    return [(i, with_variants(own_hash(_JOB.resources[i].triples), _JOB.resources[i])) for i in indices]
 
 
 def content_hashes(resources: Sequence[Resource], pool=None) -> list[str]:
@@ -256,9 +262,13 @@ def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph
 
 
 def _validate_indices(indices: list[int]) -> tuple[list[int], list[Result]]:
+    """One batch in every pass (`passes`): each pass sees the batch's documents in its profile's form."""
     assert _JOB is not None
-    docs = [_JOB.resources[i].document() for i in indices]
-    return indices, run_batch(docs, _JOB.shapes, _JOB.background, _JOB.checker, _JOB.violations_only)
+    found: list[Result] = []
+    for variant, shapes, checker in _JOB.passes:
+        docs = [_JOB.resources[i].document(variant) for i in indices]
+        found += [r.on(variant) for r in run_batch(docs, shapes, _JOB.background, checker, _JOB.violations_only)]
+    return indices, found
 
 
 def default_workers() -> int:
@@ -279,7 +289,7 @@ class Outcome:
     batches: int
 
 
-def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, background: list[Triple],
+def validate_resources(resources: Sequence[Resource], shapes: ShapeSet | Validation, background: list[Triple],
                        cached: dict[str, list[Result]] | None = None, workers: int | None = None,
                        fast: bool = True, violations_only: bool = False,
                        hashes: list[str] | None = None) -> Outcome:
@@ -292,7 +302,9 @@ def validate_resources(resources: Sequence[Resource], shapes: ShapeSet, backgrou
         raise ValueError(f"{len(hashes)} content hashes for {len(resources)} documents")
     cached = cached or {}
     workers = workers or default_workers()
-    _JOB = _Job(resources, shapes.graph, background, shapes.checker() if fast else None, violations_only)
+    validation = shapes if isinstance(shapes, Validation) else Validation.single(shapes)
+    _JOB = _Job(resources, [(p.profile, p.shapes.graph, p.shapes.checker() if fast else None)
+                            for p in validation.passes], background, violations_only)
     fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     # with the hashes given, a pool is only worth forking when there are several batches to run
     pool = multiprocessing.get_context("fork").Pool(workers) if fork and hashes is None else None

@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from .. import __version__
 from ..errors import ConfigError, Problem
+from ..profiles import PROFILES_FILE
 from ..resources import shapes_path
 from .fastcheck import FastChecker
 from .shapes import load_shapes
@@ -33,14 +34,14 @@ BUILDS_ON = {"healthdcat-ap": ("dcat-ap",)}
 
 
 def available() -> list[str]:
-    """Profile names shipped in `shapes/`."""
-    return sorted(p.stem for p in shapes_path().glob("*.ttl"))
+    """bbfair's own shape sets shipped in `shapes/` (not the publication profiles' description, profiles.ttl)."""
+    return sorted(p.stem for p in shapes_path().glob("*.ttl") if p.name != PROFILES_FILE)
 
 
 def profile_file(name: str) -> Path:
     """The shapes file of a shipped profile; a clear error naming the ones there are otherwise."""
     path = shapes_path(f"{name}.ttl")
-    if not path.is_file():
+    if not path.is_file() or path.name == PROFILES_FILE:
         raise ConfigError([Problem(f"unknown profile {name!r}: choose from {', '.join(available())}",
                                    column="--profile")])
     return path

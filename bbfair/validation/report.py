@@ -21,6 +21,7 @@ from ..errors import Problem
 from ..mapping.namespaces import BBFAIR
 from ..mapping.resource import Resource
 from .engine import Result
+from .passes import Validation
 from .profiles import ShapeSet
 
 SEVERITIES = ("violation", "warning", "info")
@@ -44,6 +45,8 @@ class Finding:
     value: str | None = None
     shape: str | None = None
     shape_name: str | None = None
+    #: the publication profiles this finding keeps from being published (`bbfair.profiles`)
+    profiles: list[str] = field(default_factory=list)
 
     def where(self) -> str:
         """`file:line` or as much as is known."""
@@ -57,12 +60,21 @@ class Report:
     """All findings of one validation run, and what was checked."""
 
     findings: list[Finding]
+    #: the publication profiles checked (the default first); empty for a run of single shape sets
     profiles: list[str]
     records: int
     resources: int
     validated: int
     seconds: float
     notices: list[str] = field(default_factory=list)
+    #: the shape sets run: bbfair's own, the official ones (`official:<profile>`), extra `--shapes` files
+    shapes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, findings: list[Finding], validation: Validation | ShapeSet, **counts: object) -> Report:
+        """A report of a run with `validation` (profiles and shape sets named from it)."""
+        profiles = list(validation.profiles) if isinstance(validation, Validation) else []
+        return cls(findings, profiles, shapes=list(validation.names), **counts)  # type: ignore[arg-type]
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -109,14 +121,17 @@ class Locator:
             hops += 1
         return current
 
-    def finding(self, res: Resource, result: Result, shapes: ShapeSet) -> Finding:
+    def finding(self, res: Resource, result: Result, shapes: ShapeSet | Validation) -> Finding:
         origin = self.origin(res)
-        shape = from_n3(result.shape) if result.shape else None
+        validation = shapes if isinstance(shapes, Validation) else Validation.single(shapes)
+        ran = from_n3(result.shape) if result.shape else None
+        shape = validation.reported(ran)
         finding = Finding(
             severity=result.severity.lower(), message=result.message, resource=str(res.iri),
             focus=_plain(result.focus), path=_plain(result.path), value=_plain(result.value),
-            shape=_plain(result.shape), profile=shapes.profile_of.get(shape) if shape is not None else None,
-            shape_name=shapes.shape_name(shape) if shape is not None else None)
+            shape=str(shape) if shape is not None and not isinstance(shape, BNode) else _plain(result.shape),
+            profile=validation.set_name(ran), shape_name=validation.shape_name(ran),
+            profiles=list(validation.profiles_of(ran, result.variant)))
         if origin is None:
             finding.record, finding.file, finding.table = self.node_id, self.config_file, "bbfair.toml"
             return finding
@@ -180,8 +195,10 @@ def summary(report: Report) -> str:
     """One line: what was checked, against what, with what outcome, in how long."""
     verdict = "conforms" if report.conforms else "does not conform"
     reused = report.resources - report.validated
+    against = f"profiles {', '.join(report.profiles)} ({', '.join(report.shapes)})" if report.profiles \
+        else ", ".join(report.shapes)
     return (f"{report.records} records ({report.resources} documents, {reused} unchanged since the last run) "
-            f"checked against {', '.join(report.profiles)} in {report.seconds:.2f} s: {verdict}; "
+            f"checked against {against} in {report.seconds:.2f} s: {verdict}; "
             f"{report.count('violation')} violation(s), {report.count('warning')} warning(s)")
 
 
@@ -192,7 +209,7 @@ def to_json(report: Report) -> str:
         "summary": {"records": report.records, "documents": report.resources, "validated": report.validated,
                     "violations": report.count("violation"), "warnings": report.count("warning"),
                     "infos": report.count("info"), "seconds": round(report.seconds, 3),
-                    "profiles": report.profiles},
+                    "profiles": report.profiles, "shapes": report.shapes},
         "notices": report.notices,
         "findings": [asdict(f) for f in report.findings],
     }, indent=2, ensure_ascii=False)

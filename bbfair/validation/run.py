@@ -12,6 +12,7 @@ from ..mapping import Conversion
 from ..mapping.resource import Triple
 from . import cache
 from .engine import Outcome, Result, validate_resources
+from .passes import Validation
 from .profiles import ShapeSet
 from .report import Finding, Locator, Report, from_problem
 
@@ -23,7 +24,7 @@ def background(base: str) -> list[Triple]:
     return [*vocab.background(), *vocab.codelist_graph(base)]
 
 
-def validate_conversion(conversion: Conversion, shapes: ShapeSet, *, problems: Sequence[Problem] = (),
+def validate_conversion(conversion: Conversion, shapes: ShapeSet | Validation, *, problems: Sequence[Problem] = (),
                         records: int = 0, config_file: str = "bbfair.toml", node_id: str = "",
                         cache_path: Path | None = None, workers: int | None = None,
                         notices: Sequence[str] = (), violations_only: bool = False,
@@ -44,6 +45,6 @@ def validate_conversion(conversion: Conversion, shapes: ShapeSet, *, problems: S
     for i in sorted(outcome.results):
         res = conversion.resources[i]
         findings += [locator.finding(res, result, shapes) for result in outcome.results[i]]
-    return Report(findings, shapes.names, records=records, resources=len(conversion.resources),
+    return Report.of(findings, shapes, records=records, resources=len(conversion.resources),
                   validated=outcome.validated, seconds=time.perf_counter() - start,
                   notices=[*notices, *conversion.notices])

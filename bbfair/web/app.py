@@ -9,6 +9,7 @@ Misses are rendered in a worker thread, never on the event loop. Conditional req
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import AsyncIterator
@@ -21,30 +22,38 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib.namespace import DCTERMS
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from .. import __version__
 from ..config import Sparql
 from ..errors import StoreError
+from ..profiles import Profile
 from ..store.local import Build
 from . import dump as dumps
 from . import spec as specs
 from .conneg import Offer, choose
 from .model import Page, SiteInfo
 from .pages import render_page
-from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, http_date
+from .profiles import ALT, ProfileChoice, alternates_document, choose_profile, content_profile, offered
+from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, cache_key, http_date
 from .sparql import router as sparql_router
 from .state import ServeSettings, SiteState
 
 #: what `/dump` offers (a dump is for machines: no HTML)
 DUMP_OFFERS = tuple(o for o in OFFERS if o.key in ("ttl", "nt", "jsonld"))
 RDF_OFFERS = tuple(o for o in OFFERS if o.key != "linkset")
+#: what `?_profile=alt` (the list of a resource's representations) is offered as
+ALT_OFFERS = RDF_OFFERS
+#: what `/dump?page=all` is offered as
+EXPORT_OFFERS = (Offer("ttl", "text/turtle"), Offer("nq", "application/n-quads"), Offer("trig", "application/trig"),
+                 Offer("nt", "application/n-triples"))
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
-RESERVED = ("/health", "/spec", "/profile/", "/dump", "/sparql", "/static/", "/docs", "/redoc", "/openapi.json")
+RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
+            "/openapi.json")
 
 
 def _not_acceptable(offers: tuple[Offer, ...]) -> Response:
@@ -94,7 +103,7 @@ class Server:
             base = build.manifest.build.base_iri
             found = SiteInfo(base_iri=base, title=self._title(build, base), formats=FORMATS, root_iri=f"{base}/",
                              sparql_url=f"{base}/sparql", dump_url=f"{base}/dump", build_id=build.id,
-                             bbfair_version=__version__)
+                             bbfair_version=__version__, profiles=offered(build.manifest.build))
             self._sites = {build.id: found}  # older builds are gone once their requests finished
         return found
 
@@ -126,6 +135,8 @@ class Server:
                 inm = value.decode("latin-1")
             elif name == b"if-modified-since":
                 ims = value.decode("latin-1")
+            elif name == b"accept-profile":
+                return None  # profile negotiation: the application's path
         if query:
             if not query.startswith(b"format=") or b"&" in query:
                 return None
@@ -135,7 +146,8 @@ class Server:
         if offer is None:
             return None
         raw = scope.get("raw_path") or scope["path"].encode("utf-8")
-        entry = self.cache.get(resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri))
+        entry = self.cache.get(cache_key(resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri),
+                                         site.profiles[0]))
         if entry is None or entry.build_id != build.id:
             return None
         headers = entry.headers.get(offer.key)
@@ -163,12 +175,44 @@ class Server:
         return render_page(page, self.state.templates)
 
     def _choose(self, request: Request, offers: tuple[Offer, ...]) -> Offer | Response:
+        """The representation asked for by `?format=` (a key), `?_mediatype=` (a media type, W3C Content
+        Negotiation by Profile's query form) or `Accept`, in that order."""
         fmt = request.query_params.get("format")
         if fmt is not None:
             offer = BY_KEY.get(fmt)
             return offer if offer is not None and offer in offers else _not_acceptable(offers)
-        offer = choose(request.headers.get("accept"), offers)
+        media = request.query_params.get("_mediatype")
+        offer = choose(media if media is not None else request.headers.get("accept"), offers)
         return offer if offer is not None else _not_acceptable(offers)
+
+    def export(self, request: Request, build: Build, index: dumps.DumpIndex, profile: Profile,
+               token: str | None) -> Response:
+        """`/dump?page=all`: the whole catalogue in one file, streamed (`dumps.export`)."""
+        key = request.query_params.get("format")
+        if key is None:
+            media = request.query_params.get("_mediatype") or request.headers.get("accept")
+            found = choose(media, EXPORT_OFFERS)
+            key = found.key if found is not None else None
+        if key not in dumps.EXPORTS:
+            listed = ", ".join(f"{k} ({m})" for k, (m, _s) in dumps.EXPORTS.items())
+            return Response(f"406 Not Acceptable: the whole catalogue is offered as {listed}\n", status_code=406,
+                            media_type="text/plain", headers={"vary": "Accept, Accept-Profile", **CORS})
+        media, suffix = dumps.EXPORTS[key]
+        tag = f'"{build.id}-{profile.token}-{key}"'
+        headers = {"etag": tag, "vary": "Accept, Accept-Profile", "content-profile": content_profile(profile),
+                   "content-disposition": f'attachment; filename="catalogue-{profile.token}.{suffix}"', **CORS}
+        if not_modified(request.headers.get("if-none-match"), None, tag, ""):
+            return Response(status_code=304, headers=headers)
+        if request.method == "HEAD":
+            return Response(b"", media_type=media, headers=headers)
+        return StreamingResponse(iterate_in_threadpool(dumps.export(build.documents, index, key, token)),
+                                 media_type=media, headers=headers)
+
+    @staticmethod
+    def profile_of(request: Request, site: SiteInfo) -> ProfileChoice:
+        """The publication profile a request asks for (`Accept-Profile`, `?_profile=`)."""
+        return choose_profile(request.headers.get("accept-profile"), request.query_params.get("_profile"),
+                              site.profiles)
 
     async def resource(self, request: Request) -> Response:
         """Any resource of the live build at its own IRI (the slow path: renders what is not cached yet)."""
@@ -179,26 +223,45 @@ class Server:
         site = self.site(build)
         raw = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         iri = resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri)
+        chosen = self.profile_of(request, site)
+        if chosen.alt:
+            return await self.alternates(request, build, site, iri)
         offer = self._choose(request, OFFERS)
         if isinstance(offer, Response):
             return offer
-        entry = await run_in_threadpool(self._load, build, site, iri, offer.key)
+        entry = await run_in_threadpool(self._load, build, site, iri, offer.key, chosen.profile)
         if entry is None:
             return self._missing(iri, offer)
         return self._respond(request, entry, offer.key)
 
-    def _load(self, build: Build, site: SiteInfo, iri: str, key: str) -> Entry | None:
-        """The cache entry of `iri` for the live build with representation `key` made (in a worker thread)."""
-        entry = self.cache.get(iri)
+    async def alternates(self, request: Request, build: Build, site: SiteInfo, iri: str) -> Response:
+        """`?_profile=alt`: every profile and media type the resource is offered in (W3C ALTR), RDF or HTML."""
+        offer = self._choose(request, ALT_OFFERS)
+        if isinstance(offer, Response):
+            return offer
+        if build.documents.head(iri) is None:
+            return self._missing(iri, offer)
+        entry = self.cache.get(cache_key(iri, ALT))
+        if entry is None or entry.build_id != build.id:
+            entry = Entry(alternates_document(iri, site, build.manifest.build), site, build.id, profile=ALT)
+        if offer.key not in entry.bodies:
+            await run_in_threadpool(entry.render, offer.key, self._html, False)
+            self.cache.store(entry)
+        return self._respond(request, entry, offer.key)
+
+    def _load(self, build: Build, site: SiteInfo, iri: str, key: str, profile: Profile) -> Entry | None:
+        """The cache entry of `iri` in `profile` for the live build with representation `key` made (in a
+        worker thread)."""
+        entry = self.cache.get(cache_key(iri, profile))
         if entry is None or entry.build_id != build.id:
             head = build.documents.head(iri)
             if head is None:
                 return None
             if entry is None or entry.doc.etag != head[1]:
-                doc = build.documents.get(iri)
+                doc = build.documents.get(iri, None if profile == site.profiles[0] else profile.token)
                 if doc is None:
                     return None
-                entry = Entry(doc, site)
+                entry = Entry(doc, site, profile=profile)
             entry.site = site
             entry.build_id = build.id
         if key not in entry.bodies:
@@ -215,8 +278,10 @@ class Server:
             return Response(page, status_code=404, media_type="text/html; charset=utf-8", headers=CORS)
         return Response(text + "\n", status_code=404, media_type="text/plain", headers=CORS)
 
-    async def synthetic(self, request: Request, name: str, offers: tuple[Offer, ...], make) -> Response:
-        """A document made by the server for the live build (spec, profile, dump page), cached per build."""
+    async def synthetic(self, request: Request, name: str, offers: tuple[Offer, ...], make,
+                        profile: Profile | None = None) -> Response:
+        """A document made by the server for the live build (spec, profile, dump page), cached per build; in
+        the publication `profile`, when it is of one."""
         build = self.state.build()
         site = self.site(build)
         offer = self._choose(request, offers)
@@ -228,7 +293,7 @@ class Server:
                 doc = await run_in_threadpool(make, build)
             except KeyError:
                 return Response(f"404 Not Found: {name}\n", status_code=404, media_type="text/plain")
-            entry = Entry(doc, site, build.id)
+            entry = Entry(doc, site, build.id, profile=profile)
             self._synthetic = {k: v for k, v in self._synthetic.items() if k[0] == build.id}
             self._synthetic[(build.id, name)] = entry
         if offer.key not in entry.bodies:
@@ -300,28 +365,53 @@ def create_app(state: SiteState) -> FastPath:
 
     @get("/spec", tags=["FAIR Data Point"])
     async def spec(request: Request) -> Response:
-        """The profiles (SHACL shapes) every record was validated with."""
-        return await server.synthetic(request, "spec", RDF_OFFERS,
-                                      lambda build: specs.spec_document(build.manifest.build))
+        """The publication profiles every record is published in, and the SHACL shapes each was validated
+        with."""
+        return await server.synthetic(request, "spec", RDF_OFFERS, lambda build: specs.spec_document(
+            build.manifest.build, build.manifest.build.access_rights or None))
 
-    @get("/profile/{name}", tags=["FAIR Data Point"])
-    async def profile(request: Request, name: str) -> Response:
-        """One profile's SHACL shapes and its description."""
-        return await server.synthetic(request, f"profile/{name}", RDF_OFFERS,
-                                      lambda build: specs.profile_document(build.manifest.build, name))
+    @get("/profile/{token}", tags=["FAIR Data Point"])
+    async def profile(request: Request, token: str) -> Response:
+        """A publication profile: its IRI, token, title, and the shapes files its documents are validated with
+        (W3C Profiles Vocabulary)."""
+        return await server.synthetic(request, f"profile/{token}", RDF_OFFERS, lambda build: specs.profile_document(
+            build.manifest.build, token, build.manifest.build.access_rights or None))
+
+    @get("/shapes/{path:path}", tags=["FAIR Data Point"])
+    def shapes(request: Request, path: str) -> Response:
+        """A SHACL shapes file a profile is validated with, as shipped (bbfair's own, or a consumer's official
+        file under `official/`)."""
+        try:
+            body = specs.shapes_file(path).read_bytes()
+        except (KeyError, OSError):
+            return Response(f"404 Not Found: no shapes file {path!r}; /spec lists them\n", status_code=404,
+                            media_type="text/plain", headers=CORS)
+        tag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+        if not_modified(request.headers.get("if-none-match"), None, tag, ""):
+            return Response(status_code=304, headers={"etag": tag, **CORS})
+        return Response(b"" if request.method == "HEAD" else body, media_type="text/turtle; charset=utf-8",
+                        headers={"etag": tag, "content-length": str(len(body)), **CORS})
 
     @get("/dump", tags=["FAIR Data Point"])
-    async def dump(request: Request, page: int = 1) -> Response:
-        """The whole catalogue, paged (`hydra:next`), for DCAT RDF harvesters."""
+    async def dump(request: Request, page: str = "1") -> Response:
+        """The whole catalogue for DCAT RDF harvesters: paged (`hydra:next`), or `?page=all` in one file
+        (N-Quads, TriG, Turtle, N-Triples), in the profile `_profile=` / `Accept-Profile` asks for."""
         build = state.build()
+        site = server.site(build)
+        chosen = server.profile_of(request, site)
+        token = None if chosen.profile == site.profiles[0] else chosen.profile.token
         index = server.dump_index(build)
-        if not 1 <= page <= index.pages:
-            return Response(f"404 Not Found: the dump has pages 1–{index.pages}\n", status_code=404,
-                            media_type="text/plain")
+        if page == "all":
+            return server.export(request, build, index, chosen.profile, token)
+        number = int(page) if page.isdigit() else 0
+        if not 1 <= number <= index.pages:
+            return Response(f"404 Not Found: the dump has pages 1–{index.pages} (or page=all)\n",
+                            status_code=404, media_type="text/plain")
         fmt = request.query_params.get("format")
         return await server.synthetic(
-            request, f"dump/{page}/{fmt}", DUMP_OFFERS,
-            lambda build: dumps.page_document(build.manifest.build, build.documents, index, page, fmt))
+            request, f"dump/{number}/{fmt}/{token}", DUMP_OFFERS,
+            lambda build: dumps.page_document(build.manifest.build, build.documents, index, number, fmt, token),
+            profile=chosen.profile)
 
     app.include_router(sparql_router(state, server.site))
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
@@ -330,7 +420,7 @@ def create_app(state: SiteState) -> FastPath:
     def preflight() -> Response:
         return Response(status_code=204, headers={
             **CORS, "access-control-allow-methods": "GET, HEAD, OPTIONS",
-            "access-control-allow-headers": "Accept, If-None-Match, If-Modified-Since",
+            "access-control-allow-headers": "Accept, Accept-Profile, If-None-Match, If-Modified-Since",
             "access-control-max-age": "86400"})
 
     @get("/{path:path}", tags=["FAIR Data Point"])

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
 from ..mapping.namespaces import DCAT, HEALTH, prefixes
-from .labels import Labels, best_literal, disease_name
+from .labels import Labels, best_literal, disease_code, disease_name
 from .model import Page
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp"})
@@ -112,15 +112,17 @@ class Doc:
         return any(p != RDF.type for p in self.graph.predicates(node, None))
 
     def diseases(self, node: Node | None = None) -> list[dict[str, str | None]]:
-        """A collection's ICD-10 and ORPHA codes (`healthdcatap:hasCodeValues`) with their names and the IRI to
-        link: the `dct:subject` of the same notation when the document has one (named there), else the
+        """A collection's ICD-10 and ORPHA codes (`healthdcatap:hasCodeValues`, as codes or as the codes' IRIs,
+        depending on the profile) with their names and the IRI to link: the `dct:subject` of the same notation
+        when the document has one (named there), else the
         Directory disease list's. ORPHA codes first, then ICD-10, each by code."""
         subjects = {}
         for subject in self.iris(DCTERMS.subject, node):
             for notation in self.texts(SKOS.notation, subject):
                 subjects[notation] = subject
         out = []
-        for code in self.texts(HEALTH.hasCodeValues, node):
+        for value in sorted({str(v) for v in self.objects(HEALTH.hasCodeValues, node)}):
+            code = disease_code(value)
             known = disease_name(code)
             subject = subjects.get(code)
             name = (self.label.known(subject) if subject is not None else None) or (known[0] if known else code)

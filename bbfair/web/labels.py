@@ -71,6 +71,17 @@ def _code_list_labels(base_iri: str) -> dict[str, str]:
     return labels
 
 
+@lru_cache(maxsize=1)
+def _codes_by_iri() -> dict[str, str]:
+    return {d.iri: d.code for d in diseases().values() if d.iri}
+
+
+def disease_code(value: str) -> str:
+    """A `healthdcatap:hasCodeValues` value as its code: the code itself (HealthDCAT-AP's literal) or the code's
+    IRI (Health-RI's), which the Directory's list maps back to the code."""
+    return _codes_by_iri().get(value, value)
+
+
 def disease_name(code: str) -> tuple[str, str | None] | None:
     """A `healthdcatap:hasCodeValues` code ("C50", "ORPHA:558") -> (name, IRI), from the Directory's list."""
     table = diseases()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph
 
+from ..profiles import Profile
+
 
 @dataclass(frozen=True)
 class Format:
@@ -31,6 +33,8 @@ class SiteInfo:
     build_id: str = ""
     bbfair_version: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: the publication profiles the build offers, the default first (`bbfair.profiles`)
+    profiles: tuple[Profile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,5 @@ class Page:
     modified: str  # ISO 8601
     parent: str | None
     site: SiteInfo
+    #: the publication profile this document is in (None: a document with no profiles, such as /spec)
+    profile: Profile | None = None

@@ -20,6 +20,7 @@ from ..mapping.namespaces import DCT, FDP, LDP
 from .docview import Doc, Ref, curie
 from .model import Page
 from .pageviews import LINK_PREDICATES, VIEWS, Value, when
+from .profiles import representations
 from .schemaorg import jsonld, script_text
 from .signposting import links, trimmed, with_query
 
@@ -93,12 +94,29 @@ def _breadcrumbs(doc: Doc, page: Page) -> list[Ref]:
     return trail
 
 
+def _in_profile(page: Page) -> str:
+    """The page's address in its profile (the plain IRI for the default profile)."""
+    default = page.site.profiles[0] if page.site.profiles else None
+    if page.profile is None or page.profile == default:
+        return page.iri
+    return with_query(page.iri, "_profile", page.profile.token)
+
+
 def _formats(page: Page) -> list[dict[str, str]]:
-    out = [{"label": f.label, "href": with_query(page.iri, "format", f.key), "type": f.media_type}
+    here = _in_profile(page)
+    out = [{"label": f.label, "href": with_query(here, "format", f.key), "type": f.media_type}
            for f in page.site.formats if f.media_type != "text/html"]
     out.append({"label": "Linkset", "href": with_query(page.iri, "format", "linkset"),
                 "type": "application/linkset+json"})
     return out
+
+
+def _profiles(page: Page) -> list[dict[str, Any]]:
+    """The publication profiles the page can be read in, with the one shown marked."""
+    default = page.site.profiles[0] if page.site.profiles else None
+    return [{"title": p.title, "token": p.token, "iri": p.iri, "current": p == page.profile,
+             "href": page.iri if p == default else with_query(page.iri, "_profile", p.token)}
+            for p in page.site.profiles]
 
 
 def _description(doc: Doc) -> list[str]:
@@ -123,12 +141,17 @@ def view_model(page: Page) -> dict[str, Any]:
         "issued": when(issued), "issued_iso": issued.isoformat() if issued else None,
         "modified": when(modified), "modified_iso": modified.isoformat() if modified else None,
         "formats": _formats(page), "links": _outgoing(doc), "statements": _statements(doc),
+        "profiles": _profiles(page), "alternates": with_query(page.iri, "_profile", "alt"),
         **extra,
     }
 
 
 def render_page(page: Page, env: jinja2.Environment) -> str:
     """The full HTML page of `page`'s resource, whatever its kind, rendered with `env` (autoescaped)."""
+    if page.kind == "alternates":
+        rows = [{"profile": p.title, "token": p.token, "iri": p.iri, "format": f.label, "type": f.media_type,
+                 "href": url} for p, f, url in representations(page.iri, page.site)]
+        return env.get_template("alternates.html").render(site=page.site, page=page, rows=rows)
     data = jsonld(page)
     template = env.get_template(f"{page.kind}.html" if page.kind in VIEWS else "resource.html")
     return template.render(

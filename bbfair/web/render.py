@@ -23,10 +23,12 @@ from email.utils import format_datetime
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ..profiles import Profile
 from ..store.documents import Document
 from ..store.query import used_prefixes
 from .conneg import Offer
 from .model import Format, Page, SiteInfo
+from .profiles import content_profile
 from .signposting import link_header, links, linkset
 
 #: what every resource is offered as, in the order that breaks ties (Turtle first: the FDP spec's default)
@@ -51,7 +53,7 @@ _RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "rdf
 CHARSET_TYPES = {"ttl", "nt", "html", "rdf"}
 #: CORS for every GET: the records are public, and browser tools (YASGUI, validators) read them cross-origin
 CORS = {"access-control-allow-origin": "*",
-        "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Vary"}
+        "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Content-Profile, Vary"}
 CORS_HEADERS = [(k.encode(), v.encode()) for k, v in CORS.items()]
 
 
@@ -79,11 +81,17 @@ def serialise(triples: list[ox.Triple], key: str, main: str) -> bytes:
     return ox.serialize(rows, format=_RDF_FORMATS[key], prefixes=used_prefixes(rows))
 
 
+def cache_key(iri: str, profile: Profile | None) -> str:
+    """The render cache's key of `iri` in `profile`."""
+    return iri if profile is None else f"{iri} {profile.token}"
+
+
 @dataclass
 class Entry:
-    """One document of one build and the representations made of it so far, each with its response headers
-    ready to send. The rdflib graph and the parsed triples are let go once the bodies are made: long-lived
-    rdflib graphs make every full garbage collection slow (DESIGN.md: a 4.6 s pause at 100k)."""
+    """One document of one build, in one publication profile, and the representations made of it so far, each
+    with its response headers ready to send. The rdflib graph and the parsed triples are let go once the bodies
+    are made: long-lived rdflib graphs make every full garbage collection slow (DESIGN.md: a 4.6 s pause at
+    100k)."""
 
     doc: Document
     site: SiteInfo
@@ -96,6 +104,12 @@ class Entry:
     _links: str | None = None
     #: the size the cache counted for this entry
     accounted: int = 0
+    #: the publication profile of the document (None for a document that has none, such as /spec)
+    profile: Profile | None = None
+
+    @property
+    def key(self) -> str:
+        return cache_key(self.doc.iri, self.profile)
 
     @property
     def size(self) -> int:
@@ -111,7 +125,7 @@ class Entry:
             graph = Graph()
             graph.parse(data=self.doc.body, format="nt")
             d = self.doc
-            self._page = Page(d.iri, d.kind, graph, d.etag, d.modified, d.parent, self.site)
+            self._page = Page(d.iri, d.kind, graph, d.etag, d.modified, d.parent, self.site, self.profile)
         return self._page
 
     def link_header(self) -> str:
@@ -121,8 +135,10 @@ class Entry:
         return self._links
 
     def etag(self, key: str) -> str:
-        """The representation's ETag: the document's plus the format (HTML also changes with bbfair)."""
-        return f'"{self.doc.etag}-{key}"' if key != "html" else f'"{self.doc.etag}-html-{self.site.bbfair_version}"'
+        """The representation's ETag: the document's plus the profile and the format (HTML also changes with
+        bbfair)."""
+        tag = self.doc.etag if self.profile is None else f"{self.doc.etag}-{self.profile.token}"
+        return f'"{tag}-{key}"' if key != "html" else f'"{tag}-html-{self.site.bbfair_version}"'
 
     def render(self, key: str, html: Callable[[Page], str], signposting: bool = True) -> bytes:
         """Make the representation `key` and its headers (once), then let go of the parsed forms."""
@@ -136,9 +152,12 @@ class Entry:
                 found = serialise(self.triples(), key, self.doc.iri)
             headers = [(b"etag", self.etag(key).encode()),
                        (b"last-modified", http_date(self.doc.modified).encode()),
-                       (b"vary", b"Accept"), *CORS_HEADERS,
+                       (b"vary", b"Accept, Accept-Profile" if self.profile is not None else b"Accept"),
+                       *CORS_HEADERS,
                        (b"content-type", content_type(key).encode()),
                        (b"content-length", str(len(found)).encode())]
+            if self.profile is not None:
+                headers.append((b"content-profile", content_profile(self.profile).encode()))
             if signposting:
                 headers.append((b"link", self.link_header().encode("utf-8")))
             self.headers[key] = headers
@@ -157,22 +176,22 @@ class RenderCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, iri: str) -> Entry | None:
-        """The entry of `iri`, if cached (no I/O, no rendering: safe on the event loop)."""
-        entry = self._entries.get(iri)
+    def get(self, key: str) -> Entry | None:
+        """The entry of `key` (`cache_key`), if cached (no I/O, no rendering: safe on the event loop)."""
+        entry = self._entries.get(key)
         if entry is not None:
             with contextlib.suppress(KeyError):  # dropped by another thread meanwhile
-                self._entries.move_to_end(iri)
+                self._entries.move_to_end(key)
         return entry
 
     def store(self, entry: Entry) -> None:
         """(Re)account for `entry` after bodies were added, evicting old ones when over budget."""
         with self._lock:
-            old = self._entries.pop(entry.doc.iri, None)
+            old = self._entries.pop(entry.key, None)
             if old is not None:
                 self._bytes -= old.accounted
             entry.accounted = entry.size
-            self._entries[entry.doc.iri] = entry
+            self._entries[entry.key] = entry
             self._bytes += entry.accounted
             while self._bytes > self.max_bytes and len(self._entries) > 1:
                 _key, dropped = self._entries.popitem(last=False)

@@ -90,9 +90,20 @@ def links(page: Page) -> list[Link]:
     doc = Doc(page)
     iri = page.iri
     out = [Link(iri, "cite-as")]
+    here = page.profile
+    default = page.site.profiles[0] if page.site.profiles else None
     for fmt in page.site.formats:
         if fmt.media_type != "text/html":
-            out.append(Link(with_query(iri, "format", fmt.key), "describedby", type=fmt.media_type))
+            href = with_query(iri, "format", fmt.key) if here is None or here == default else \
+                with_query(with_query(iri, "_profile", here.token), "format", fmt.key)
+            out.append(Link(href, "describedby", type=fmt.media_type, profile=here.iri if here else None))
+    if here is not None:
+        out.append(Link(here.iri, "profile"))
+        for other in page.site.profiles:  # W3C Content Negotiation by Profile: the other profiles' documents
+            if other != here:
+                out += [Link(with_query(with_query(iri, "_profile", other.token), "_mediatype", fmt.media_type),
+                             "alternate", type=fmt.media_type, profile=other.iri)
+                        for fmt in page.site.formats if fmt.media_type != "text/html"]
     schema = schema_type(page)
     out += [Link(schema, "type")] if schema else []
     out += [Link(ABOUT_PAGE, "type")]

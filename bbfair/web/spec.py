@@ -1,68 +1,80 @@
-"""`/spec` and `/profile/{name}`: the SHACL shapes each kind of record was validated with, as documents the
+"""`/spec`, `/profile/{token}` and `/shapes/{file}`: what every record was validated with, as documents the
 server negotiates like any resource.
 
-A profile document is the shipped shapes file as it is, plus a `prof:Profile` description of it (title, the
-classes it constrains, where the shapes are); `/spec` lists the profiles the live build was validated with and,
-per class (FDP root, catalogue, dataset, distribution, agent, contact point), which profiles constrain it. Both
-are made once per build and served from the render cache.
+`/profile/{token}` describes a publication profile (`bbfair.profiles`) with the W3C Profiles Vocabulary: its
+IRI, token, title, what it is a profile of, and one resource descriptor (role: validation) per shapes file it is
+validated with, bbfair's own and its consumer's official ones, each served as Turtle at `/shapes/…` exactly as
+shipped. `/spec` lists the profiles the live build publishes, the default first. All are made once per build
+and served from the render cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROF, SH
+from rdflib.namespace import DCTERMS, PROF
 
+from ..profiles import Profile, by_token, description
 from ..resources import shapes_path
 from ..store.documents import Document
 from ..store.manifest import BuildInfo
+from ..validation.profiles import available as available_sets
+from ..validation.profiles import profile_file
 
 ROLE_VALIDATION = URIRef("http://www.w3.org/ns/dx/prof/role/validation")
 SHACL_SPEC = URIRef("http://www.w3.org/ns/shacl#")
 TURTLE = URIRef("https://www.iana.org/assignments/media-types/text/turtle")
+BBFP = "https://w3id.org/bbfair/profile#"
 
 
-@lru_cache(maxsize=16)
-def shapes_graph(name: str) -> Graph:
-    """The shipped shapes file of profile `name` (KeyError when there is none)."""
-    path = shapes_path(f"{name}.ttl")
-    if not path.is_file():
-        raise KeyError(name)
-    graph = Graph()
-    graph.parse(path, format="turtle")
-    return graph
+def shapes_files(profile: Profile, access_rights: str | None) -> list[tuple[str, Path]]:
+    """(path under `shapes/`, file) of every shapes file `profile` is validated with: bbfair's own sets, then
+    the official files (at the access level `access_rights` gives, else at every level)."""
+    out = [(f"{name}.ttl", profile_file(name)) for name in profile.shape_sets]
+    levels = [access_rights] if access_rights else ["PUBLIC", "RESTRICTED", "NON_PUBLIC"]
+    for level in levels:
+        for path in profile.official_files(level):
+            out.append((path.relative_to(shapes_path()).as_posix(), path))
+    out += [(p.relative_to(shapes_path()).as_posix(), p) for p in profile.submission_files()]
+    return list(dict.fromkeys(out))
 
 
-def targets(graph: Graph) -> set[URIRef]:
-    """Classes the shapes of `graph` constrain."""
-    return {c for c in graph.objects(None, SH.targetClass) if isinstance(c, URIRef)}
+def shapes_file(relative: str) -> Path:
+    """A shipped shapes file by its path under `shapes/` (KeyError for anything else: no other file of the
+    installation is ever served)."""
+    from ..profiles import available
+
+    for profile in available():
+        for name, path in shapes_files(profile, None):
+            if name == relative:
+                return path
+    for name in available_sets():
+        if f"{name}.ttl" == relative:
+            return profile_file(name)
+    raise KeyError(relative)
 
 
-def _title(graph: Graph, name: str) -> str:
-    for ontology in graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")):
-        label = graph.value(ontology, RDFS.label)
-        if label is not None:
-            return str(label)
-    return f"bbfair profile {name}"
-
-
-def _describe(out: Graph, base: str, name: str, shapes: Graph) -> URIRef:
-    profile = URIRef(f"{base}/profile/{name}")
-    out.add((profile, RDF.type, PROF.Profile))
-    out.add((profile, DCTERMS.title, Literal(_title(shapes, name), lang="en")))
-    out.add((profile, DCTERMS.identifier, Literal(name)))
-    for cls in sorted(targets(shapes)):
-        out.add((profile, DCTERMS.subject, cls))
-    descriptor = URIRef(f"{profile}#shapes")
-    out.add((profile, PROF.hasResource, descriptor))
-    out.add((descriptor, RDF.type, PROF.ResourceDescriptor))
-    out.add((descriptor, PROF.hasRole, ROLE_VALIDATION))
-    out.add((descriptor, PROF.hasArtifact, URIRef(f"{profile}?format=ttl")))
-    out.add((descriptor, DCTERMS.conformsTo, SHACL_SPEC))
-    out.add((descriptor, DCTERMS["format"], TURTLE))
-    return profile
+def _describe(out: Graph, base: str, profile: Profile, access_rights: str | None) -> URIRef:
+    node = URIRef(profile.iri)
+    source = description()
+    for triple in source.triples((node, None, None)):
+        if not str(triple[1]).startswith(BBFP):
+            out.add(triple)
+    here = URIRef(f"{base}/profile/{profile.token}")
+    out.add((node, RDFS.isDefinedBy, here))
+    for i, (name, _path) in enumerate(shapes_files(profile, access_rights)):
+        descriptor = URIRef(f"{here}#shapes-{i + 1}")
+        out.add((node, PROF.hasResource, descriptor))
+        out.add((descriptor, RDF.type, PROF.ResourceDescriptor))
+        out.add((descriptor, PROF.hasRole, ROLE_VALIDATION))
+        out.add((descriptor, PROF.hasArtifact, URIRef(f"{base}/shapes/{name}")))
+        out.add((descriptor, DCTERMS.conformsTo, SHACL_SPEC))
+        out.add((descriptor, DCTERMS["format"], TURTLE))
+        out.add((descriptor, DCTERMS.title, Literal(
+            ("official shapes: " if name.startswith("official/") else "bbfair's shapes: ") + name, lang="en")))
+    return node
 
 
 def _document(iri: str, kind: str, graph: Graph, info: BuildInfo) -> Document:
@@ -71,30 +83,36 @@ def _document(iri: str, kind: str, graph: Graph, info: BuildInfo) -> Document:
     return Document(iri, kind, etag, info.created, None, body)
 
 
-def profile_document(info: BuildInfo, name: str) -> Document:
-    """`/profile/{name}`: the shapes of a shipped profile and their description (KeyError when unknown)."""
-    shapes = shapes_graph(name)
+def profile_document(info: BuildInfo, token: str, access_rights: str | None = None) -> Document:
+    """`/profile/{token}`: a publication profile's description (KeyError when there is no such profile)."""
+    try:
+        profile = by_token(token)
+    except Exception as exc:  # ConfigError: no such profile
+        raise KeyError(token) from exc
     out = Graph()
-    for triple in shapes:
-        out.add(triple)
-    _describe(out, info.base_iri, name, shapes)
-    return _document(f"{info.base_iri}/profile/{name}", "profile", out, info)
+    _describe(out, info.base_iri, profile, access_rights)
+    return _document(f"{info.base_iri}/profile/{token}", "profile", out, info)
 
 
-def spec_document(info: BuildInfo) -> Document:
-    """`/spec`: which profiles the live build was validated with, and which constrain each class."""
+def spec_document(info: BuildInfo, access_rights: str | None = None) -> Document:
+    """`/spec`: the publication profiles the live build publishes (the default first) and what each is
+    validated with."""
     base = info.base_iri
     spec = URIRef(f"{base}/spec")
     out = Graph()
     out.add((spec, RDF.type, PROF.Profile))
     out.add((spec, DCTERMS.title, Literal("Metadata specification of this FAIR Data Point", lang="en")))
     out.add((spec, DCTERMS.description, Literal(
-        "Every record served here was validated, before it was published, with the SHACL shapes of these "
-        "profiles; each profile lists the classes it constrains.", lang="en")))
-    for name in info.profiles:
+        "Every record served here is published in each of these profiles, and every profile's documents were "
+        "validated, before they were published, with the SHACL shapes the profile lists. Ask for a profile with "
+        "Accept-Profile or ?_profile=; without either you get the first (default) one.", lang="en")))
+    for i, token in enumerate(info.published):
         try:
-            shapes = shapes_graph(name)
-        except KeyError:  # a --shapes file given at build time: not shipped, so not served
+            profile = by_token(token)
+        except Exception:  # a build of a profile this bbfair does not know any more
             continue
-        out.add((spec, PROF.isProfileOf, _describe(out, base, name, shapes)))
+        node = _describe(out, base, profile, access_rights)
+        out.add((spec, PROF.isProfileOf, node))
+        if i == 0:
+            out.add((spec, URIRef(f"{BBFP}defaultProfile"), node))
     return _document(str(spec), "spec", out, info)

@@ -37,6 +37,8 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     format: str | None = None
     cookbook: str | None = None
+    #: `_profile=`: the publication profile whose dataset to query (W3C Content Negotiation by Profile)
+    profile: str | None = None
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -56,7 +58,8 @@ def _from(params: QueryParams | FormData, extra: QueryParams | None = None) -> Q
         raise ProtocolError(400, READ_ONLY.format(what="update="))
     query = _single(values("query"), "query")
     return QueryRequest(query, tuple(values("default-graph-uri")), tuple(values("named-graph-uri")),
-                        _single(values("format"), "format"), _single(values("cookbook"), "cookbook"))
+                        _single(values("format"), "format"), _single(values("cookbook"), "cookbook"),
+                        _single(values("_profile"), "_profile"))
 
 
 async def parse(request: Request) -> QueryRequest:
@@ -79,7 +82,8 @@ async def parse(request: Request) -> QueryRequest:
             if found.query is not None:
                 raise ProtocolError(400, "a POST of application/sparql-query carries the query in its body, "
                                          "not also in ?query=")
-            found = QueryRequest(text, found.default_graph, found.named_graphs, found.format)
+            found = QueryRequest(text, found.default_graph, found.named_graphs, found.format,
+                                 profile=found.profile)
         elif content_type in FORM_TYPES:
             form = await request.form()
             found = _from(form, request.query_params)

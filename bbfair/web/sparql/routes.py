@@ -18,8 +18,10 @@ from starlette.routing import NoMatchFound
 
 from ... import __version__
 from ...errors import StoreError
+from ...profiles import Profile
 from ...store.local import Build
 from ..model import SiteInfo
+from ..profiles import choose_profile, content_profile, offered
 from ..state import SiteState
 from . import htmlview
 from .cookbook import Recipe, cookbook
@@ -34,7 +36,7 @@ log = logging.getLogger(__name__)
 
 YASGUI = "yasgui-4.6.2"
 CORS = {"access-control-allow-origin": "*",
-        "access-control-expose-headers": "Content-Type, Vary, Warning, X-bbfair-Build, X-bbfair-Rows, "
+        "access-control-expose-headers": "Content-Type, Content-Profile, Vary, Warning, X-bbfair-Build, X-bbfair-Rows, "
                                          "X-bbfair-Truncated"}
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML,
                "nt": ox.RdfFormat.N_TRIPLES}
@@ -146,8 +148,11 @@ class Endpoint:
             build = self.state.build()
         except StoreError as exc:
             return self._error(request, wants_html, None, 503, str(exc), asked.query)
+        profile = choose_profile(request.headers.get("accept-profile"), asked.profile,
+                                 offered(build.manifest.build)).profile
+        store = str(build.quads_path(profile.token).relative_to(build.path))
         job = Job(build.id, str(build.path), asked.query, choice.table, choice.graph, self.limits.max_rows,
-                  self.limits.timeout, asked.default_graph, asked.named_graphs)
+                  self.limits.timeout, asked.default_graph, asked.named_graphs, store)
         started = time.perf_counter()
         try:
             reply = await self.pool.run(job, self.limits.timeout, self.limits.timeout)
@@ -172,10 +177,12 @@ class Endpoint:
         if choice.html:
             return self._page(request, build, query=asked.query, results=_results(reply, self.limits.max_rows,
                                                                                   elapsed))
-        return Response(reply.body, media_type=reply.media_type, headers=self._result_headers(reply, build))
+        return Response(reply.body, media_type=reply.media_type,
+                        headers=self._result_headers(reply, build, profile))
 
-    def _result_headers(self, reply: Reply, build: Build) -> dict[str, str]:
-        headers = {**CORS, "vary": "Accept", "x-bbfair-build": build.id}
+    def _result_headers(self, reply: Reply, build: Build, profile: Profile) -> dict[str, str]:
+        headers = {**CORS, "vary": "Accept, Accept-Profile", "x-bbfair-build": build.id,
+                   "content-profile": content_profile(profile)}
         if reply.rows is not None:
             headers["x-bbfair-rows"] = str(reply.rows)
         if reply.truncated:
@@ -263,7 +270,8 @@ def router(state: SiteState, site: SiteFor | None = None) -> APIRouter:
     def preflight() -> Response:
         return Response(status_code=204, headers={
             **CORS, "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
-            "access-control-allow-headers": "Accept, Content-Type", "access-control-max-age": "86400"})
+            "access-control-allow-headers": "Accept, Accept-Profile, Content-Type",
+            "access-control-max-age": "86400"})
 
     @route("/sparql/cookbook")
     def recipes(request: Request) -> Response:

@@ -45,6 +45,8 @@ class Job:
     timeout: float
     default_graph: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    #: the quad store to ask, relative to the build (`Build.quads_path`: one per publication profile)
+    store: str = "oxigraph"
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,16 @@ class Reply:
 class _Opened:
     """The build this worker reads, held with a shared lock so the store does not delete it meanwhile."""
 
-    def __init__(self, build_id: str, path: Path) -> None:
+    def __init__(self, build_id: str, path: Path, store: str = "oxigraph") -> None:
         self.id = build_id
         self.path = path
+        self.store_name = store
         self._fd = os.open(path / ".lock", os.O_RDONLY)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_SH)
-            if not (path / "oxigraph").is_dir():
-                raise FileNotFoundError(path / "oxigraph")
-            self.store = ox.Store.read_only(str(path / "oxigraph"))
+            if not (path / store).is_dir():
+                raise FileNotFoundError(path / store)
+            self.store = ox.Store.read_only(str(path / store))
         except BaseException:
             os.close(self._fd)
             raise
@@ -102,12 +105,12 @@ def _limit_cpu(seconds: float) -> None:
 
 def run(job: Job, opened: _Opened | None) -> tuple[Reply, _Opened | None]:
     """Answer `job`, opening its build if this worker holds another one (or none)."""
-    if opened is None or opened.id != job.build_id:
+    if opened is None or opened.id != job.build_id or opened.store_name != job.store:
         if opened is not None:
             opened.close()
             opened = None
         try:
-            opened = _Opened(job.build_id, Path(job.build_path))
+            opened = _Opened(job.build_id, Path(job.build_path), job.store)
         except (OSError, RuntimeError) as exc:
             return Reply(503, message=f"the catalogue's build {job.build_id} cannot be opened ({exc}); "
                                       "a new build was probably just published: try again"), None
