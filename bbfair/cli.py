@@ -17,8 +17,8 @@ from .mapping import Conversion
 from .pipeline import convert_to_file, validate_directory
 from .profiles import tokens as profile_tokens
 from .validation import cache as validation_cache
-from .validation.profiles import available as available_sets
 from .validation.report import summary, to_json, to_text, to_turtle
+from .validation.shapesets import available as available_sets
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Publish a biobank catalogue as FAIR linked data (DCAT-AP 3, HealthDCAT-AP, Health-RI).")

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from bbfair.pipeline import convert_directory
-from bbfair.validation.profiles import PROFILES, load_profiles
 from bbfair.validation.run import background, validate_conversion
+from bbfair.validation.shapesets import PROFILES, load_profiles
 
 
 def whole_graph_seconds(conv, shapes) -> tuple[float, int]:

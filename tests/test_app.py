@@ -248,7 +248,7 @@ def test_served_documents_pass_the_official_shapes(live_sample, official_dir: Pa
         shapes = load_shapes(ref / p for p in OFFICIAL[name])
         for kind, iri in picked.items():
             if kind == "fdp" and name == "health-ri":
-                continue  # the FDP root is checked by the fdp profile (see tests/test_profiles.py)
+                continue  # the FDP root is checked by the fdp profile (see tests/test_shapesets.py)
             served = turtle(httpx.get(iri, headers=TURTLE))
             assert not _except_code_values(violations(served, shapes), name), (name, iri)
         dataset = httpx.get(picked["dataset"], headers={"Accept": "application/ld+json"})

@@ -25,8 +25,8 @@ from bbfair.mapping.namespaces import DCAT, DCT, FOAF, HEALTH, OWL, RDF, RDFS, S
 from bbfair.pipeline import convert_directory, validate_directory
 from bbfair.records import load_records
 from bbfair.store.serialise import Serialiser
-from bbfair.validation.profiles import load_profiles
 from bbfair.validation.run import validate_conversion
+from bbfair.validation.shapesets import load_profiles
 
 BASE = "http://127.0.0.1:8000"
 ICD = "http://purl.bioontology.org/ontology/ICD10/"

@@ -15,8 +15,8 @@ from rdflib.namespace import XSD
 
 from bbfair.pipeline import convert_directory, validate_directory
 from bbfair.validation.engine import batches, own_hash, results_of, validate_resources
-from bbfair.validation.profiles import load_profiles
 from bbfair.validation.run import background
+from bbfair.validation.shapesets import load_profiles
 
 
 @pytest.fixture(scope="module")

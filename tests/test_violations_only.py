@@ -18,8 +18,8 @@ from bbfair.pipeline import convert_directory
 from bbfair.validation import engine
 from bbfair.validation.engine import Result, results_of, run_batch, validate_resources
 from bbfair.validation.fastcheck import FastChecker, Index
-from bbfair.validation.profiles import PROFILES, load_profiles
 from bbfair.validation.run import background, validate_conversion
+from bbfair.validation.shapesets import PROFILES, load_profiles
 
 #: not `from rdflib.namespace import DCAT`: pytest's collection probes module attributes, and DCAT warns
 #: on every name it does not define

@@ -33,9 +33,9 @@ from ..profiles import LEVELS, by_token
 from ..resources import shapes_path
 from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, results_of, run_batch
 from ..validation.fastcheck import FastChecker, Index
-from ..validation.profiles import ShapeSet, load_profiles
-from ..validation.profiles import available as available_sets
 from ..validation.shapes import load_shapes, run_pyshacl
+from ..validation.shapesets import ShapeSet, load_profiles
+from ..validation.shapesets import available as available_sets
 from .model import Finding, Record
 
 Triple = tuple[Node, Node, Node]

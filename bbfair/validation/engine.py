@@ -33,7 +33,7 @@ from ..digest import merkle, own_hash, with_variants
 from ..mapping.resource import Resource, Triple
 from .fastcheck import FastChecker, Index
 from .passes import Validation
-from .profiles import ShapeSet
+from .shapesets import ShapeSet
 
 #: target size of one batch, in triples (about a hundred collections with their distributions)
 BATCH_TRIPLES = 20_000

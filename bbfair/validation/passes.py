@@ -34,8 +34,8 @@ from ..config import Config
 from ..errors import ConfigError, Problem
 from ..profiles import Published, published
 from ..profiles import tokens as available_tokens
-from .profiles import BUILDS_ON, ShapeSet, profile_file
 from .shapes import load_shapes
+from .shapesets import BUILDS_ON, ShapeSet, profile_file
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 #: what a split-off part of a node shape keeps of it besides its targets

@@ -22,7 +22,7 @@ from ..mapping.namespaces import BBFAIR
 from ..mapping.resource import Resource
 from .engine import Result
 from .passes import Validation
-from .profiles import ShapeSet
+from .shapesets import ShapeSet
 
 SEVERITIES = ("violation", "warning", "info")
 

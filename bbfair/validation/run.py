@@ -13,8 +13,8 @@ from ..mapping.resource import Triple
 from . import cache
 from .engine import Outcome, Result, validate_resources
 from .passes import Validation
-from .profiles import ShapeSet
 from .report import Finding, Locator, Report, from_problem
+from .shapesets import ShapeSet
 
 
 def background(base: str) -> list[Triple]:

@@ -34,10 +34,10 @@ from ..profiles import Profile
 from ..store.local import Build
 from . import dump as dumps
 from . import spec as specs
+from .byprofile import ALT, ProfileChoice, alternates_document, choose_profile, content_profile, offered
 from .conneg import Offer, choose
 from .model import Page, SiteInfo
 from .pages import render_page
-from .profiles import ALT, ProfileChoice, alternates_document, choose_profile, content_profile, offered
 from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, cache_key, http_date
 from .sparql import router as sparql_router
 from .state import ServeSettings, SiteState

@@ -17,10 +17,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from ..mapping.namespaces import DCT, FDP, LDP
+from .byprofile import representations
 from .docview import Doc, Ref, curie
 from .model import Page
 from .pageviews import LINK_PREDICATES, VIEWS, Value, when
-from .profiles import representations
 from .schemaorg import jsonld, script_text
 from .signposting import links, trimmed, with_query
 

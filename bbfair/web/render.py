@@ -26,9 +26,9 @@ from rdflib import Graph
 from ..profiles import Profile
 from ..store.documents import Document
 from ..store.query import used_prefixes
+from .byprofile import content_profile
 from .conneg import Offer
 from .model import Format, Page, SiteInfo
-from .profiles import content_profile
 from .signposting import link_header, links, linkset
 
 #: what every resource is offered as, in the order that breaks ties (Turtle first: the FDP spec's default)

@@ -20,8 +20,8 @@ from ..profiles import Profile, by_token, description
 from ..resources import shapes_path
 from ..store.documents import Document
 from ..store.manifest import BuildInfo
-from ..validation.profiles import available as available_sets
-from ..validation.profiles import profile_file
+from ..validation.shapesets import available as available_sets
+from ..validation.shapesets import profile_file
 
 ROLE_VALIDATION = URIRef("http://www.w3.org/ns/dx/prof/role/validation")
 SHACL_SPEC = URIRef("http://www.w3.org/ns/shacl#")

@@ -20,8 +20,8 @@ from ... import __version__
 from ...errors import StoreError
 from ...profiles import Profile
 from ...store.local import Build
+from ..byprofile import choose_profile, content_profile, offered
 from ..model import SiteInfo
-from ..profiles import choose_profile, content_profile, offered
 from ..state import SiteState
 from . import htmlview
 from .cookbook import Recipe, cookbook
