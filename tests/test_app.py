@@ -230,11 +230,18 @@ def test_openapi(live_sample, path: str) -> None:
     assert live_sample.get(path).status_code == 200
 
 
+#: (official shape set, how a consumer asks for its profile: nothing for the default)
+CONSUMERS = [("health-ri", {}), ("dcat-ap", {}),
+             ("healthdcat-ap", {"Accept-Profile": "<http://healthdataportal.eu/ns/health>"}),
+             ("dcat-ap", {"Accept-Profile": "<http://healthdataportal.eu/ns/health>"})]
+
+
 def test_served_documents_pass_the_official_shapes(live_sample, official_dir: Path) -> None:
-    """What a harvester GETs (Turtle, as served) conforms to Health-RI v2.0.2 and DCAT-AP 3.0.1: one document
-    of each kind a harvester reads, validated as served (the JSON-LD of the dataset too)."""
+    """What each consumer GETs (Turtle, as served; in its profile) conforms to its official shapes, with no
+    exception: the default documents to Health-RI v2.0.2 and DCAT-AP 3.0.1, the HealthDCAT-AP profile's to
+    R8 and DCAT-AP 3.0.1; one document of each kind a harvester reads (the JSON-LD of the dataset too)."""
     from helpers import OFFICIAL
-    from test_conformance import violations
+    from test_conformance import GUARD, violations
 
     from bbfair.validation import load_shapes
 
@@ -244,23 +251,15 @@ def test_served_documents_pass_the_official_shapes(live_sample, official_dir: Pa
         if kind in ("fdp", "catalog", "dataset", "distribution", "agent", "contact"):
             picked.setdefault(kind, iri)
     ref = official_dir
-    for name in ("health-ri", "dcat-ap"):
+    for name, asks in CONSUMERS:
         shapes = load_shapes(ref / p for p in OFFICIAL[name])
         for kind, iri in picked.items():
-            if kind == "fdp" and name == "health-ri":
-                continue  # the FDP root is checked by the fdp profile (see tests/test_shapesets.py)
-            served = turtle(httpx.get(iri, headers=TURTLE))
-            assert not _except_code_values(violations(served, shapes), name), (name, iri)
-        dataset = httpx.get(picked["dataset"], headers={"Accept": "application/ld+json"})
+            served = turtle(httpx.get(iri, headers={**TURTLE, **asks}))
+            found = [k for k in violations(served, shapes) if not (k[0] == GUARD and kind != "dataset")]
+            assert not found, (name, iri, found)
+        dataset = httpx.get(picked["dataset"], headers={"Accept": "application/ld+json", **asks})
         found = violations(Graph().parse(data=dataset.text, format="json-ld"), shapes)
-        assert not _except_code_values(found, name), name
-
-
-def _except_code_values(found, profile: str) -> list:
-    """Health-RI wants hasCodeValues as IRIs, HealthDCAT-AP R8 (bbfair's default) as literals: the one known
-    conflict (README, "Standards conflicts"; tests/test_conformance.py proves each mode)."""
-    code_values = "http://healthdataportal.eu/ns/health#hasCodeValues"
-    return [k for k in found if not (profile == "health-ri" and k[1] == code_values)]
+        assert not found, name
 
 
 def test_related_links_on_the_page_and_in_the_linkset(live_sample) -> None:

@@ -430,3 +430,66 @@ def _descendants(pid: int) -> list[int]:
                 out += found
                 todo += found
     return out
+
+
+def profile_codes(store: Path, profile: str | None, dataset: str) -> set[str]:
+    """The disease codes of `dataset` in the quad store of `profile` (None: the default profile's)."""
+    import pyoxigraph as ox
+
+    live = LocalStore.open(store).open_live()
+    try:
+        quads = ox.Store.read_only(str(live.quads_path(profile)))
+        query = f"SELECT ?c WHERE {{ <{dataset}> <http://healthdataportal.eu/ns/health#hasCodeValues> ?c }}"
+        return {row[0].value for row in quads.query(query, use_default_graph_as_union=True)}
+    finally:
+        live.close()
+
+
+def test_every_profile_is_published_and_kept_up_to_date(built) -> None:
+    """Both profiles' documents and quad stores are published; the other profile's store holds only its own
+    form of the codes, and follows an incremental build."""
+    data, store = built
+    live = LocalStore.open(store).open_live()
+    try:
+        assert live.manifest.build.published == ["health-ri", "healthdcat-ap"]
+        dataset = next(iri for iri, kind in live.documents.kinds() if kind == "dataset"
+                       and live.documents.get(iri, "healthdcat-ap").variant == "healthdcat-ap")
+        default, r8 = live.documents.get(dataset), live.documents.get(dataset, "healthdcat-ap")
+        assert default.etag == r8.etag and default.body != r8.body
+        container = live.documents.get(f"{dataset}/distributions")
+        assert container is not None and container.kind == "container"  # every IRI a document names resolves
+    finally:
+        live.close()
+    iris = profile_codes(store, None, dataset)
+    assert iris and all(c.startswith("http") for c in iris)
+    literal = profile_codes(store, "healthdcat-ap", dataset)
+    assert literal and not any(c.startswith("http") for c in literal)
+    # an incremental build that adds a disease to one collection: the other profile's store has it too
+    index = first_published(data, "Collections")
+    _header, table = rows(data / "Collections.csv")
+    rid = table[index]["id"]
+    set_cell(data, "Collections", index, "diagnosis_available", "ORPHA:558")
+    result = build(data, store)
+    assert result.status == "published" and result.info is not None and result.info.changed < 20
+    target = f"{live.manifest.build.base_iri}/dataset/{slug(rid)}"
+    assert profile_codes(store, "healthdcat-ap", target) == {"ORPHA:558"}
+    assert profile_codes(store, None, target) == {"https://identifiers.org/orphanet:558"}
+
+
+def test_a_violation_in_one_profile_only_publishes_nothing(built, tmp_path: Path) -> None:
+    """Every variant served was validated against its profile's shapes: a rule only the HealthDCAT-AP
+    profile's documents break (here an extra shapes file asking for IRI codes) stops the build."""
+    data, store = built
+    before = snapshot(store)
+    extra = tmp_path / "iri-codes.ttl"
+    extra.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix healthdcatap: <http://healthdataportal.eu/ns/health#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<urn:test:Codes> a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+    sh:property [ sh:path healthdcatap:hasCodeValues ; sh:nodeKind sh:IRI ; sh:message "codes must be IRIs" ] .
+""")
+    result = build(data, store, extra_shapes=[extra], force=True)
+    assert result.status == "invalid"
+    broken = [f for f in result.report.findings if f.severity == "violation"]
+    assert broken and all(f.profiles == ["healthdcat-ap"] and f.message == "codes must be IRIs" for f in broken)
+    assert snapshot(store) == before
