@@ -77,6 +77,10 @@ def test_link_headers_name_the_profile_and_the_alternates(live_sample) -> None:
             f'type="text/turtle"; profile="{R8}"') in link
     other = live_sample.get(BREAST, params={"_profile": "healthdcat-ap"}).headers["link"]
     assert f'<{R8}>; rel="profile"' in other and f'profile="{HRI}"' in other
+    # the default representation, and every token's profile IRI (the spec's token mappings)
+    assert f'<{live_sample.url}{BREAST}>; rel="canonical"; type="text/turtle"; format="{HRI}"' in link
+    for token, iri in (("health-ri", HRI), ("healthdcat-ap", R8)):
+        assert f'<http://www.w3.org/ns/dx/prof/Profile>; rel="type"; anchor="{iri}"; token="{token}"' in link
 
 
 def test_mediatype_in_the_query_string(live_sample) -> None:

@@ -155,6 +155,7 @@ def render_page(page: Page, env: jinja2.Environment) -> str:
     data = jsonld(page)
     template = env.get_template(f"{page.kind}.html" if page.kind in VIEWS else "resource.html")
     return template.render(
-        site=page.site, page=page, view=view_model(page), signposts=trimmed(links(page)),
+        site=page.site, page=page, view=view_model(page),
+        signposts=[link for link in trimmed(links(page)) if link.anchor is None],
         jsonld=Markup(script_text(data)) if data is not None else None,  # already safe inside <script>
     )

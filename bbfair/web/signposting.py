@@ -19,11 +19,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ..mapping.namespaces import DCAT, DCT, FDP, LDP
+from ..profiles import Profile
 from .docview import Doc
-from .model import Page
+from .model import Page, SiteInfo
 from .schemaorg import SCHEMA, schema_type
 
 LINKSET_TYPE = "application/linkset+json"
+PROF_PROFILE = "http://www.w3.org/ns/dx/prof/Profile"
 #: the schema.org type of an HTML landing page, which signposting asks for beside the resource's own type
 ABOUT_PAGE = SCHEMA + "AboutPage"
 #: the budget, in characters, for the Link header (and the page's <link> elements)
@@ -46,9 +48,15 @@ class Link:
     type: str | None = None  # media type of the target
     profile: str | None = None  # the profile the target conforms to (FAIR Signposting's `describedby` hint)
     title: str | None = None
+    #: W3C Content Negotiation by Profile: the profile a representation conforms to (`format`), and a token's
+    #: mapping to its profile IRI (`token` with `anchor`, the link context being the profile)
+    format: str | None = None
+    token: str | None = None
+    anchor: str | None = None
 
     def attributes(self) -> dict[str, str]:
-        return {k: v for k, v in (("type", self.type), ("profile", self.profile), ("title", self.title)) if v}
+        return {k: v for k, v in (("anchor", self.anchor), ("type", self.type), ("profile", self.profile),
+                                  ("format", self.format), ("token", self.token), ("title", self.title)) if v}
 
 
 def with_query(iri: str, key: str, value: str) -> str:
@@ -59,10 +67,10 @@ def with_query(iri: str, key: str, value: str) -> str:
 
 
 def _unique(links: list[Link]) -> list[Link]:
-    seen: set[tuple[str, str, str | None]] = set()
+    seen: set[tuple[str, str, str | None, str | None]] = set()
     out = []
     for link in links:
-        key = (link.rel, link.href, link.type)
+        key = (link.rel, link.href, link.type, link.anchor)
         if key not in seen:
             seen.add(key)
             out.append(link)
@@ -98,12 +106,7 @@ def links(page: Page) -> list[Link]:
                 with_query(with_query(iri, "_profile", here.token), "format", fmt.key)
             out.append(Link(href, "describedby", type=fmt.media_type, profile=here.iri if here else None))
     if here is not None:
-        out.append(Link(here.iri, "profile"))
-        for other in page.site.profiles:  # W3C Content Negotiation by Profile: the other profiles' documents
-            if other != here:
-                out += [Link(with_query(with_query(iri, "_profile", other.token), "_mediatype", fmt.media_type),
-                             "alternate", type=fmt.media_type, profile=other.iri)
-                        for fmt in page.site.formats if fmt.media_type != "text/html"]
+        out += _profile_links(iri, here, page.site)
     schema = schema_type(page)
     out += [Link(schema, "type")] if schema else []
     out += [Link(ABOUT_PAGE, "type")]
@@ -117,6 +120,22 @@ def links(page: Page) -> list[Link]:
     out += _item_links(doc)
     out.append(Link(with_query(iri, "format", "linkset"), "linkset", type=LINKSET_TYPE))
     return _unique(out)
+
+
+def _profile_links(iri: str, here: Profile, site: SiteInfo) -> list[Link]:
+    """W3C Content Negotiation by Profile: the profile this representation conforms to (`rel="profile"`), the
+    default representation (`canonical`) and the other profiles' documents (`alternate`, `format` = the
+    profile), and each profile token's IRI (`rel="type"` anchored at the profile)."""
+    out = [Link(here.iri, "profile")]
+    default = site.profiles[0]
+    out.append(Link(iri, "canonical", type="text/turtle", format=default.iri))
+    for other in site.profiles:
+        if other != here:
+            out += [Link(with_query(with_query(iri, "_profile", other.token), "_mediatype", fmt.media_type),
+                         "alternate", type=fmt.media_type, profile=other.iri, format=other.iri)
+                    for fmt in site.formats if fmt.media_type != "text/html"]
+    out += [Link(PROF_PROFILE, "type", token=p.token, anchor=p.iri) for p in site.profiles]
+    return out
 
 
 def trimmed(found: list[Link], budget: int = HEADER_BUDGET) -> list[Link]:
@@ -163,8 +182,9 @@ def _target(link: Link) -> dict[str, Any]:
         target["type"] = link.type
     if link.title:
         target["title"] = link.title
-    if link.profile:  # an extension target attribute: always an array (RFC 9264 §4.2.4.3)
-        target["profile"] = [link.profile]
+    for name in ("profile", "format", "token"):  # extension target attributes: always arrays (RFC 9264 §4.2.4.3)
+        if getattr(link, name):
+            target[name] = [getattr(link, name)]
     return target
 
 
@@ -188,11 +208,15 @@ def linkset(page: Page) -> dict[str, Any]:
     plus one context per content item linking back to the resource as its `collection` (FAIR Signposting's
     links from content resources)."""
     doc = Doc(page)
-    found = [link for link in links(page) if link.rel != "linkset"] + _record_links(doc)
+    everything = [link for link in links(page) if link.rel != "linkset"] + _record_links(doc)
+    found = [link for link in everything if link.anchor is None]
     context: dict[str, Any] = {"anchor": page.iri}
     for link in _unique(found):
         context.setdefault(link.rel, []).append(_target(link))
     contexts = [context]
+    for link in everything:  # links about another context: the profile tokens' mappings
+        if link.anchor is not None:
+            contexts.append({"anchor": link.anchor, link.rel: [_target(link)]})
     for item in dict.fromkeys(link.href for link in found if link.rel == "item"):
         contexts.append({"anchor": item, "collection": [{"href": page.iri}]})
     return {"linkset": contexts}
