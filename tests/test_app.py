@@ -232,8 +232,8 @@ def test_openapi(live_sample, path: str) -> None:
 
 #: (official shape set, how a consumer asks for its profile: nothing for the default)
 CONSUMERS = [("health-ri", {}), ("dcat-ap", {}),
-             ("healthdcat-ap", {"Accept-Profile": "<http://healthdataportal.eu/ns/health>"}),
-             ("dcat-ap", {"Accept-Profile": "<http://healthdataportal.eu/ns/health>"})]
+             ("healthdcat-ap", {"Accept-Profile": "<https://healthdataeu.pages.code.europa.eu/healthdcat-ap/releases/release-8/>"}),
+             ("dcat-ap", {"Accept-Profile": "<https://healthdataeu.pages.code.europa.eu/healthdcat-ap/releases/release-8/>"})]
 
 
 def test_served_documents_pass_the_official_shapes(live_sample, official_dir: Path) -> None:

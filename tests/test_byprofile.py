@@ -28,6 +28,10 @@ TABLE = [  # (Accept-Profile, _profile, chosen token, fallback, alt)
     (None, "alt", "health-ri", False, True),
     (None, "nope", "health-ri", True, False),
     (f"<{HRI.iri}>", "healthdcat-ap", "healthdcat-ap", False, False),  # the query string wins
+    (None, "nope, healthdcat-ap", "healthdcat-ap", False, False),  # a preference list
+    (None, f"<{R8.iri}>", "healthdcat-ap", False, False),
+    (f"<{R8.iri.rstrip('/')}>", None, "healthdcat-ap", False, False),  # a trailing slash does not matter
+    (None, "http://www.w3.org/ns/dx/conneg/altr", "health-ri", False, True),
     ("<<<>>>,,;;;", None, "health-ri", False, False),
 ]
 

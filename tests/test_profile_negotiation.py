@@ -74,11 +74,11 @@ def test_link_headers_name_the_profile_and_the_alternates(live_sample) -> None:
     link = live_sample.get(BREAST).headers["link"]
     assert f'<{HRI}>; rel="profile"' in link
     assert (f'<{live_sample.url}{BREAST}?_profile=healthdcat-ap&_mediatype=text%2Fturtle>; rel="alternate"; '
-            f'type="text/turtle"; profile="{R8}"') in link
+            f'type="text/turtle"; profile="{R8}"; formats="{R8}"') in link
     other = live_sample.get(BREAST, params={"_profile": "healthdcat-ap"}).headers["link"]
     assert f'<{R8}>; rel="profile"' in other and f'profile="{HRI}"' in other
     # the default representation, and every token's profile IRI (the spec's token mappings)
-    assert f'<{live_sample.url}{BREAST}>; rel="canonical"; type="text/turtle"; format="{HRI}"' in link
+    assert f'<{live_sample.url}{BREAST}>; rel="canonical"; type="text/turtle"; formats="{HRI}"' in link
     for token, iri in (("health-ri", HRI), ("healthdcat-ap", R8)):
         assert f'<http://www.w3.org/ns/dx/prof/Profile>; rel="type"; anchor="{iri}"; token="{token}"' in link
 

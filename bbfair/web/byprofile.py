@@ -27,6 +27,8 @@ from .model import Format, SiteInfo
 #: the token and IRI of the "alternate representations" listing (`_profile=alt`)
 ALT_TOKEN = "alt"
 ALT_IRI = "http://www.w3.org/ns/dx/connegp/altr"
+#: the spelling one passage of the 2023 Working Draft uses
+ALT_IRI_OLD = "http://www.w3.org/ns/dx/conneg/altr"
 MAX_HEADER = 8192
 MAX_RANGES = 64
 _ENTRY = re.compile(r"\s*(?:<([^>]*)>|([^\s,;<>]+))\s*((?:;[^,]*)?)(?:,|$)")
@@ -74,22 +76,33 @@ def parse_accept_profile(header: str) -> tuple[tuple[str, float], ...]:
 
 
 def _match(name: str, offered: Sequence[Profile]) -> Profile | None:
+    """The offered profile `name` is the token or IRI of (IRIs compared without angle brackets and without a
+    trailing slash)."""
+    plain = name.strip().removeprefix("<").removesuffix(">").rstrip("/")
     for profile in offered:
-        if name in (profile.iri, profile.token):
+        if plain in (profile.iri.rstrip("/"), profile.token):
             return profile
     return None
+
+
+def _is_alt(name: str) -> bool:
+    plain = name.strip().removeprefix("<").removesuffix(">").rstrip("/")
+    return plain in (ALT_TOKEN, ALT_IRI, ALT_IRI_OLD)
 
 
 def choose_profile(accept_profile: str | None, query: str | None, offered: Sequence[Profile]) -> ProfileChoice:
     """The profile for a request: `query` (the `_profile` argument) wins over `accept_profile`; `offered` are
     the build's profiles, the default first."""
     default = offered[0]
-    if query is not None:
-        name = query.strip()
-        if name in (ALT_TOKEN, ALT_IRI):
+    if query is not None:  # a token or an IRI, or several in order of preference (comma-separated)
+        names = [n for n in (part.strip() for part in query[:MAX_HEADER].split(",")[:MAX_RANGES]) if n]
+        if any(_is_alt(n) for n in names[:1]):
             return ProfileChoice(default, alt=True)
-        found = _match(name, offered)
-        return ProfileChoice(found, False) if found is not None else ProfileChoice(default, fallback=bool(name))
+        for name in names:
+            found = _match(name, offered)
+            if found is not None:
+                return ProfileChoice(found)
+        return ProfileChoice(default, fallback=bool(names))
     if not accept_profile or not accept_profile.strip():
         return ProfileChoice(default)
     entries = parse_accept_profile(accept_profile)
@@ -98,7 +111,7 @@ def choose_profile(accept_profile: str | None, query: str | None, offered: Seque
     for rank, (name, q) in enumerate(entries):
         if q <= 0:
             continue
-        if name == ALT_IRI:
+        if _is_alt(name):
             return ProfileChoice(default, alt=True)
         found = _match(name, offered)
         if found is not None and (best is None or (q, -rank) > best):

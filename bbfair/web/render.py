@@ -160,6 +160,8 @@ class Entry:
                 headers.append((b"content-profile", content_profile(self.profile).encode()))
             if signposting:
                 headers.append((b"link", self.link_header().encode("utf-8")))
+            elif self.profile is not None:  # W3C Content Negotiation by Profile: the profile served, always
+                headers.append((b"link", f'<{self.profile.iri}>; rel="profile"'.encode()))
             self.headers[key] = headers
             self.bodies[key] = found
         self._triples = None

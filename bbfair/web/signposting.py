@@ -48,15 +48,16 @@ class Link:
     type: str | None = None  # media type of the target
     profile: str | None = None  # the profile the target conforms to (FAIR Signposting's `describedby` hint)
     title: str | None = None
-    #: W3C Content Negotiation by Profile: the profile a representation conforms to (`format`), and a token's
-    #: mapping to its profile IRI (`token` with `anchor`, the link context being the profile)
-    format: str | None = None
+    #: W3C Content Negotiation by Profile: the profile a representation conforms to (`formats`, the current
+    #: drafts' name; `profile` too, for older clients), and a token's mapping to its profile IRI (`token` with
+    #: `anchor`, the link context being the profile)
+    formats: str | None = None
     token: str | None = None
     anchor: str | None = None
 
     def attributes(self) -> dict[str, str]:
         return {k: v for k, v in (("anchor", self.anchor), ("type", self.type), ("profile", self.profile),
-                                  ("format", self.format), ("token", self.token), ("title", self.title)) if v}
+                                  ("formats", self.formats), ("token", self.token), ("title", self.title)) if v}
 
 
 def with_query(iri: str, key: str, value: str) -> str:
@@ -128,11 +129,11 @@ def _profile_links(iri: str, here: Profile, site: SiteInfo) -> list[Link]:
     profile), and each profile token's IRI (`rel="type"` anchored at the profile)."""
     out = [Link(here.iri, "profile")]
     default = site.profiles[0]
-    out.append(Link(iri, "canonical", type="text/turtle", format=default.iri))
+    out.append(Link(iri, "canonical", type="text/turtle", formats=default.iri))
     for other in site.profiles:
         if other != here:
             out += [Link(with_query(with_query(iri, "_profile", other.token), "_mediatype", fmt.media_type),
-                         "alternate", type=fmt.media_type, profile=other.iri, format=other.iri)
+                         "alternate", type=fmt.media_type, profile=other.iri, formats=other.iri)
                     for fmt in site.formats if fmt.media_type != "text/html"]
     out += [Link(PROF_PROFILE, "type", token=p.token, anchor=p.iri) for p in site.profiles]
     return out
@@ -182,7 +183,7 @@ def _target(link: Link) -> dict[str, Any]:
         target["type"] = link.type
     if link.title:
         target["title"] = link.title
-    for name in ("profile", "format", "token"):  # extension target attributes: always arrays (RFC 9264 §4.2.4.3)
+    for name in ("profile", "formats", "token"):  # extension target attributes: always arrays (RFC 9264 §4.2.4.3)
         if getattr(link, name):
             target[name] = [getattr(link, name)]
     return target
