@@ -240,10 +240,15 @@ def _stream(data_dir: Path, config: Config, shapes: Validation, stamps: dict[str
 
 
 def store_size(path: Path) -> int:
-    """Bytes on disk under `path` (for the build summary and the benchmark)."""
+    """Bytes on disk under `path` (for the build summary and the benchmark), each file once however many hard
+    links it has (a profile's quad store shares the default one's files)."""
     total = 0
+    seen: set[tuple[int, int]] = set()
     for root, _dirs, files in os.walk(path):
         for name in files:
             with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(root, name)).st_size
+                stat = os.lstat(os.path.join(root, name))
+                if (stat.st_dev, stat.st_ino) not in seen:
+                    seen.add((stat.st_dev, stat.st_ino))
+                    total += stat.st_size
     return total

@@ -48,3 +48,31 @@ def test_graphs_hold_owned_statements_and_documents_everything(sample_dir) -> No
     assert len(document) == len(catalog.document())
     quads = list(ox.parse(writer.graph_nquads(dataset).encode(), format=ox.RdfFormat.N_QUADS))
     assert {q.graph_name.value for q in quads} == {str(dataset.iri)} and len(quads) == len(own)
+
+
+def test_other_profiles_are_stored_as_the_change_that_makes_their_document(sample_dir) -> None:
+    """A document that differs in another profile is kept as the lines to take out and add; applied to the
+    default document they give that profile's document exactly (a catalogue too, through its datasets)."""
+    import zlib
+    from datetime import UTC, datetime
+
+    from bbfair.mapping.stamps import stamp
+    from bbfair.store.documents import apply
+
+    conv = convert_directory(sample_dir)
+    conv.stamps = stamp(conv.resources, [""] * len(conv.resources), datetime(2026, 1, 1, tzinfo=UTC))
+    writer = Serialiser.of(conv.resources, ["healthdcat-ap"])
+    kinds = set()
+    for res in conv.resources:
+        written = writer.written(res, conv.stamps[str(res.iri)])
+        if not written.variants:
+            assert not res.differs("healthdcat-ap")
+            continue
+        ((token, change),) = written.variants
+        assert token == "healthdcat-ap"
+        kinds.add(res.kind)
+        body = apply(zlib.decompress(written.packed), zlib.decompress(change))
+        got = set(Graph().parse(data=body.decode(), format="nt"))
+        assert got == set(res.graph_in("healthdcat-ap")), res.iri
+        assert len(zlib.decompress(change)) < len(zlib.decompress(written.packed)) / 3
+    assert kinds == {"dataset", "catalog"}

@@ -302,7 +302,7 @@ class Staging:
             for item in items:
                 spool.write(item.nquads())
                 self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
-                self._variants += [(item.iri, token, body) for token, body in item.variants]
+                self._variants += [(item.iri, token, change) for token, change in item.variants]
                 if self.incremental:
                     self._replaced.append(item.iri)
             if len(self._docs) >= 5000:

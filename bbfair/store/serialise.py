@@ -40,7 +40,8 @@ class Written:
     modified: str
     graph: str
     packed: bytes
-    #: (profile token, document) of each other publication profile whose document differs, compressed
+    #: (profile token, change) of each other publication profile whose document differs: the lines its document
+    #: has not ("-" and the line) and has besides ("+" and the line), compressed (`documents.apply`)
     variants: tuple[tuple[str, bytes], ...] = ()
 
     def nquads(self) -> str:
@@ -113,7 +114,7 @@ class Serialiser:
             theirs = mine if change is None else _changed(mine, change)
             embedded = [lines_ if token not in m.summary_variants else _changed(lines_, m.summary_variants[token])
                         for m, lines_ in zip(res.embeds, summaries, strict=True)]
-            variants.append((token, _pack(_document(theirs, embedded))))
+            variants.append((token, _pack(_delta(doc, _document(theirs, embedded)))))
         return Written(own, res.kind, str(res.parent) if res.parent else None, stamp.etag, stamp.modified,
                        "".join(graph), _pack(doc), tuple(variants))
 
@@ -154,6 +155,12 @@ def _changed(lines: list[str], change: Variant) -> list[str]:
     kept = [line for line in lines if line not in out]
     have = set(kept)
     return kept + [line for _s, line in statements(change.added) if line not in have]
+
+
+def _delta(doc: list[str], theirs: list[str]) -> list[str]:
+    """The lines that turn `doc` into `theirs`: "-" and a line to take out, "+" and a line to add."""
+    mine, other = set(doc), set(theirs)
+    return [f"-{line}" for line in doc if line not in other] + [f"+{line}" for line in theirs if line not in mine]
 
 
 def _pack(lines: list[str]) -> bytes:
