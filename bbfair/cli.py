@@ -1,4 +1,4 @@
-"""The `bbfair` command line: a thin shell over `bbfair.pipeline`; every command is a function tests call."""
+"""The `bbfair` command line: a thin shell over `bbfair.builder`; every command is a function tests call."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .builder.pipeline import convert_to_file, validate_directory
 from .errors import InputError, StoreError
 from .mapping import Conversion
-from .pipeline import convert_to_file, validate_directory
 from .profiles import tokens as profile_tokens
 from .validation import cache as validation_cache
 from .validation.report import summary, to_json, to_text, to_turtle
@@ -194,8 +194,8 @@ def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, p
                shapes: list[Path] | None, *, workers: int | None = None, force: bool = False, wait: bool = False,
                no_cache: bool = False) -> None:
     """`bbfair build` (also the first step of `bbfair serve DATA_DIR`): progress, summary and exit codes."""
-    from .publish import build as run_build
-    from .publish import store_size
+    from .builder.publish import build as run_build
+    from .builder.publish import store_size
 
     try:
         with _BuildProgress() as progress:
@@ -341,7 +341,7 @@ def info(store: Annotated[str, typer.Option("--store", help="store directory or 
     import json
     from dataclasses import asdict
 
-    from .publish import is_url
+    from .builder.publish import is_url
 
     try:
         if is_url(store):

@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROF, RDF, Namespace
 
 from .errors import ConfigError, Problem
-from .resources import shapes_path
+from .rdf.resources import shapes_path
 
 BBFP = Namespace("https://w3id.org/bbfair/profile#")
 PROFILES_FILE = "profiles.ttl"

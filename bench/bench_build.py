@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from bbfair.publish import store_size
+from bbfair.builder.publish import store_size
 
 STEP = r"""
 import json, os, resource, sys, threading, time
@@ -71,11 +71,11 @@ start = time.perf_counter()
 kind, data, target = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 out = {}
 if kind == "convert":
-    from bbfair.pipeline import convert_to_file
+    from bbfair.builder.pipeline import convert_to_file
     conv = convert_to_file(data, Path(target))
     out["resources"] = len(conv.resources)
 else:
-    from bbfair.publish import build
+    from bbfair.builder.publish import build
     result = build(data, target, cache_dir=Path(target).parent / "validation-cache")
     out["status"] = result.status
     out["changed"] = result.info.changed if result.info else None

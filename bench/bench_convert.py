@@ -22,8 +22,8 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from bbfair.pipeline import convert_directory
-from bbfair.rdfio import to_ox
+from bbfair.builder.pipeline import convert_directory
+from bbfair.rdf.rdfio import to_ox
 
 
 def baseline(lexical: list[tuple]) -> float:

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from bbfair.publish import store_size
+from bbfair.builder.publish import store_size
 
 KINDS = {"one profile (health-ri)": ["--profile", "health-ri"], "two profiles (health-ri + healthdcat-ap)": []}
 

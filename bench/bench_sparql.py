@@ -45,7 +45,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from bbfair.mapping.namespaces import prefixes
+from bbfair.rdf.namespaces import prefixes
 from bbfair.store.local import LocalStore
 from bbfair.web.sparql.cookbook import Recipe, cookbook
 

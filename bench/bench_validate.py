@@ -27,7 +27,7 @@ from rdflib import Graph
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from bbfair.pipeline import convert_directory
+from bbfair.builder.pipeline import convert_directory
 from bbfair.validation.run import background, validate_conversion
 from bbfair.validation.shapesets import PROFILES, load_profiles
 

@@ -11,11 +11,11 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, SH, Namespace
 
+from bbfair.builder.publish import build
 from bbfair.config import Sparql
 from bbfair.profiles import by_token
-from bbfair.publish import build
 from bbfair.store.local import LocalStore
-from bbfair.web.app import resource_iri
+from bbfair.web.server import resource_iri
 from bbfair.web.state import ServeSettings, SiteState
 
 LDP = Namespace("http://www.w3.org/ns/ldp#")

@@ -20,8 +20,8 @@ from helpers import OFFICIAL
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from bbfair import vocab
-from bbfair.pipeline import convert_directory
+from bbfair.builder.pipeline import convert_directory
+from bbfair.rdf import vocab
 from bbfair.validation import load_shapes, run_pyshacl
 
 SETS = OFFICIAL

@@ -19,8 +19,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from bbfair.mapping.namespaces import prefixes
-from bbfair.publish import build
+from bbfair.builder.publish import build
+from bbfair.rdf.namespaces import prefixes
 from bbfair.store.local import LocalStore
 from bbfair.store.query import execute
 from bbfair.web.sparql.cookbook import Recipe, cookbook, parse

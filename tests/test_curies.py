@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bbfair.rdf.resources import vocab_path
 from bbfair.records import curies
-from bbfair.resources import vocab_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

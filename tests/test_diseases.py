@@ -8,8 +8,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from bbfair.builder.pipeline import convert_directory
 from bbfair.mapping import diseases
-from bbfair.pipeline import convert_directory
 from bbfair.records.loader import load_records
 from bbfair.store.serialise import Serialiser
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bbfair import forked
+from bbfair.builder import forked
 from bbfair.errors import InputError, Problem
 
 
@@ -65,7 +65,7 @@ def test_the_child_dies_with_its_parent(tmp_path: Path) -> None:
     script.write_text(
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from bbfair import forked\n"
+        "from bbfair.builder import forked\n"
         "def work(step):\n"
         f"    Path({str(pid_file)!r}).write_text(str(os.getpid()))\n"
         "    time.sleep(60)\n"

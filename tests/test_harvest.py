@@ -22,7 +22,7 @@ from bbfair.harvest import Effect, HarvestReport, Record, Visit, check_harvest, 
 from bbfair.harvest.fetch import Assembler, fetched_url, guid, record_kind, remove_fdp_defaults
 from bbfair.harvest.validate import Isolated, curie, validate_records
 from bbfair.harvest.walk import Document, Fetcher
-from bbfair.mapping.namespaces import DCAT, DCT, FOAF, VCARD
+from bbfair.rdf.namespaces import DCAT, DCT, FOAF, VCARD
 
 PREFIXES = """\
 @prefix dcat: <http://www.w3.org/ns/dcat#> .

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bbfair.builder.pipeline import convert_directory
 from bbfair.errors import InputError
 from bbfair.mapping.iris import Iris, slug
-from bbfair.pipeline import convert_directory
 
 
 def test_slug_drops_directory_prefix_and_folds_separators() -> None:

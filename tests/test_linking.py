@@ -16,13 +16,13 @@ from helpers import rows, write
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from bbfair import vocab
+from bbfair.builder.pipeline import convert_directory, validate_directory
 from bbfair.config import load_config
-from bbfair.digest import content_hashes
 from bbfair.errors import InputError
 from bbfair.mapping import convert
-from bbfair.mapping.namespaces import DCAT, DCT, FOAF, HEALTH, OWL, RDF, RDFS, SCHEMA, VCARD
-from bbfair.pipeline import convert_directory, validate_directory
+from bbfair.rdf import vocab
+from bbfair.rdf.digest import content_hashes
+from bbfair.rdf.namespaces import DCAT, DCT, FOAF, HEALTH, OWL, RDF, RDFS, SCHEMA, VCARD
 from bbfair.records import load_records
 from bbfair.store.serialise import Serialiser
 from bbfair.validation.run import validate_conversion

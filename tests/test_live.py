@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import first_published, set_cell
 
-from bbfair.publish import build
+from bbfair.builder.publish import build
 from bbfair.store.live import LiveStore
 from bbfair.store.local import LocalStore
 

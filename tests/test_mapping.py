@@ -8,9 +8,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from bbfair.builder.pipeline import convert_directory
 from bbfair.mapping.datasets import years
-from bbfair.mapping.namespaces import BBFAIR, DCAT, DCT, EU, FDP, FOAF, HDEU, HEALTH, LDP, RDF, VCARD
-from bbfair.pipeline import convert_directory
+from bbfair.rdf.namespaces import BBFAIR, DCAT, DCT, EU, FDP, FOAF, HDEU, HEALTH, LDP, RDF, VCARD
 
 BASE = "http://127.0.0.1:8000"
 BREAST = URIRef(f"{BASE}/dataset/BE_SUH-collection-breast")

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from bbfair import memory
+from bbfair.builder import memory
 
 
 def test_bulk_work_sets_and_restores_the_thresholds() -> None:

@@ -14,9 +14,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS, SKOS
 from web_sample import ParsedPage, build_documents, load_page, site_for
 
-from bbfair.mapping.namespaces import BBFAIR, DCAT, DCT, HEALTH, VCARD
+from bbfair.rdf.namespaces import BBFAIR, DCAT, DCT, HEALTH, VCARD
+from bbfair.rdf.vocab import code_lists, diseases
 from bbfair.store.documents import Documents
-from bbfair.vocab import code_lists, diseases
 from bbfair.web.labels import disease_code
 from bbfair.web.model import Page
 from bbfair.web.pages import render_page

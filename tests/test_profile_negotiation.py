@@ -8,8 +8,8 @@ import httpx
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from bbfair.mapping.namespaces import HEALTH
 from bbfair.profiles import by_token
+from bbfair.rdf.namespaces import HEALTH
 
 HRI = by_token("health-ri").iri
 R8 = by_token("healthdcat-ap").iri

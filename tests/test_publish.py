@@ -19,10 +19,10 @@ import pytest
 from helpers import first_published, rows, set_cell, write
 from typer.testing import CliRunner
 
+from bbfair.builder.publish import build
 from bbfair.cli import app
 from bbfair.errors import StoreError
 from bbfair.mapping.iris import slug
-from bbfair.publish import build
 from bbfair.store.documents import Documents
 from bbfair.store.local import LocalStore
 from bbfair.store.query import run
@@ -205,17 +205,17 @@ def test_a_store_of_the_old_graph_layout_is_rewritten_keeping_its_times(built: t
 def test_a_new_store_is_compacted_an_incremental_one_only_after_a_large_load(
         sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk loader leaves its files uncompacted, which made SPARQL 3–9× slower at 100k collections."""
-    from bbfair.store import local
+    from bbfair.store import staging
 
     compacted: list[str] = []
-    real = local.Staging._compact
-    monkeypatch.setattr(local.Staging, "_compact", lambda self: (compacted.append(self.build_id), real(self)))
+    real = staging.Staging._compact
+    monkeypatch.setattr(staging.Staging, "_compact", lambda self: (compacted.append(self.build_id), real(self)))
     store = tmp_path / "site"
     assert build(sample_copy, store).status == "published" and len(compacted) == 1
     index = first_published(sample_copy, "Collections")
     set_cell(sample_copy, "Collections", index, "name", "Renamed once")
     assert build(sample_copy, store).status == "published" and len(compacted) == 1  # a few graphs: no need
-    monkeypatch.setattr(local, "COMPACT_AFTER", 0)
+    monkeypatch.setattr(staging, "COMPACT_AFTER", 0)
     set_cell(sample_copy, "Collections", index, "name", "Renamed twice")
     assert build(sample_copy, store).status == "published" and len(compacted) == 2
     assert select(store, "SELECT ?d WHERE { ?d dct:title \"Renamed twice\"@en }")
@@ -394,7 +394,7 @@ def test_sigkill_half_way_leaves_the_old_store_usable(built: tuple[Path, Path], 
 def test_the_records_are_read_in_a_child_process(built: tuple[Path, Path], tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The process that loads the quad store never holds the records (their memory is gone with the child)."""
-    from bbfair import publish
+    from bbfair.builder import publish
 
     pids = tmp_path / "pids"
     real = publish.load_records

@@ -12,10 +12,10 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
+from bbfair.builder.publish import build
 from bbfair.cli import app
 from bbfair.errors import StoreError
-from bbfair.mapping.namespaces import prefixes
-from bbfair.publish import build
+from bbfair.rdf.namespaces import prefixes
 from bbfair.store.query import query_form, run
 
 runner = CliRunner()

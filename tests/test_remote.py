@@ -18,10 +18,10 @@ import httpx
 import pytest
 from helpers import first_published, rows, set_cell, write
 
+from bbfair.builder.pipeline import convert_directory
 from bbfair.config import Store
 from bbfair.errors import StoreError
 from bbfair.mapping import Conversion
-from bbfair.pipeline import convert_directory
 from bbfair.store.manifest import BuildInfo, Manifest
 from bbfair.store.remote import BBFAIR, BUILD_GRAPH, LOCK_GRAPH, RemoteStore
 

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from web_sample import build_documents, load_page
 
-from bbfair.mapping.namespaces import DCAT, DCT, HEALTH
+from bbfair.rdf.namespaces import DCAT, DCT, HEALTH
 from bbfair.store.documents import Documents
 from bbfair.web.labels import disease_code
 from bbfair.web.model import Page

@@ -7,7 +7,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from bbfair.pipeline import convert_directory
+from bbfair.builder.pipeline import convert_directory
 from bbfair.store.serialise import Serialiser, nt
 
 TERMS = [

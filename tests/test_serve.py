@@ -14,8 +14,8 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from webserver import free_port
 
+from bbfair.builder.publish import build
 from bbfair.errors import StoreError
-from bbfair.publish import build
 from bbfair.web.serve import DEFAULT_STORE, plan_from_data, plan_from_store, serving_url
 
 

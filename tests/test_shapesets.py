@@ -27,8 +27,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCAT, FOAF, RDF, SH, XSD
 from rdflib.namespace import DCTERMS as DCT
 
-from bbfair import vocab
-from bbfair.pipeline import convert_directory
+from bbfair.builder.pipeline import convert_directory
+from bbfair.rdf import vocab
 from bbfair.validation import load_shapes, run_pyshacl
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 from web_sample import FORMATS, build_documents, load_page
 
-from bbfair.mapping.namespaces import DCAT, DCT
+from bbfair.rdf.namespaces import DCAT, DCT
 from bbfair.store.documents import Documents
 from bbfair.web.model import Page
 from bbfair.web.signposting import HEADER_BUDGET, Link, link_header, links, linkset, trimmed

@@ -23,9 +23,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 
+from bbfair.builder.publish import build
 from bbfair.config import Sparql
-from bbfair.mapping.namespaces import prefixes
-from bbfair.publish import build
+from bbfair.rdf.namespaces import prefixes
 from bbfair.web.sparql import Endpoint, router
 from bbfair.web.sparql.lexer import LexError, tokens
 from bbfair.web.sparql.safety import Refused, check, query_form

@@ -9,8 +9,8 @@ from pathlib import Path
 from helpers import first_published, set_cell
 from rdflib import URIRef
 
-from bbfair.mapping.namespaces import DCT, FDP
-from bbfair.pipeline import convert_directory
+from bbfair.builder.pipeline import convert_directory
+from bbfair.rdf.namespaces import DCT, FDP
 
 T1 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 T2 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The streamed build (`bbfair.stream`): families converted, validated and written in worker processes must give
+"""The streamed build (`bbfair.builder.stream`): families converted, validated and written in worker processes must give
 exactly what a whole conversion gives (documents, named graphs, times and version tags), with the findings
 located as `bbfair validate` locates them."""
 
@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from helpers import first_published, set_cell
 
+from bbfair.builder.pipeline import build_time
+from bbfair.builder.publish import build
+from bbfair.builder.stream import owned_iris
 from bbfair.config import load_config
 from bbfair.mapping.convert import context, convert, plan, vocab_resources
-from bbfair.pipeline import build_time
-from bbfair.publish import build
 from bbfair.records import load_records
 from bbfair.store.local import LocalStore
 from bbfair.store.manifest import BuildInfo, Manifest
-from bbfair.stream import owned_iris
 
 EPOCH = "1700000000"
 
@@ -89,7 +89,7 @@ def test_a_failing_worker_publishes_nothing_and_leaves_no_debris(sample_copy: Pa
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash in one family's task ends the build with that error; the staging build is deleted and the
     store keeps its live build."""
-    import bbfair.stream as stream
+    import bbfair.builder.stream as stream
 
     store = tmp_path / "site"
     assert build(sample_copy, store).status == "published"

@@ -13,7 +13,7 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from bbfair.pipeline import convert_directory, validate_directory
+from bbfair.builder.pipeline import convert_directory, validate_directory
 from bbfair.validation.engine import batches, own_hash, results_of, validate_resources
 from bbfair.validation.run import background
 from bbfair.validation.shapesets import load_profiles
@@ -155,7 +155,7 @@ def test_fast_precheck_changes_no_result(sample_copy: Path, profiles, planted: d
 def test_an_undescribed_publisher_is_a_violation_with_the_fast_checker(conversion) -> None:
     """Regression: pyshacl with `focus_nodes` skipped the `sh:node` check of a publisher not described in the
     document, so the checked run passed what the full run rejects (found by the harvest self-check)."""
-    from bbfair import vocab
+    from bbfair.rdf import vocab
     from bbfair.validation.engine import run_batch
 
     res = next(r for r in conversion.resources if r.kind == "dataset")

@@ -13,8 +13,8 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, SH
 
+from bbfair.builder.pipeline import convert_directory
 from bbfair.mapping import Conversion
-from bbfair.pipeline import convert_directory
 from bbfair.validation import engine
 from bbfair.validation.engine import Result, results_of, run_batch, validate_resources
 from bbfair.validation.fastcheck import FastChecker, Index

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from bbfair.publish import build
+from bbfair.builder.publish import build
 from bbfair.store.documents import Documents
 from bbfair.store.local import LocalStore
 from bbfair.web.model import Format, Page, SiteInfo

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from bbfair.builder.publish import build
 from bbfair.config import Sparql
-from bbfair.publish import build
 from bbfair.web.app import create_app
 from bbfair.web.state import ServeSettings, SiteState
 

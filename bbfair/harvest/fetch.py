@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from ..mapping.namespaces import DCAT, DCT, VCARD
+from ..rdf.namespaces import DCAT, DCT, VCARD
 from .model import Effect, Issue, Record
 from .walk import Document, Fetcher
 

@@ -27,10 +27,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
-from .. import vocab
-from ..mapping.namespaces import prefixes
 from ..profiles import LEVELS, by_token
-from ..resources import shapes_path
+from ..rdf import vocab
+from ..rdf.namespaces import prefixes
+from ..rdf.resources import shapes_path
 from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, results_of, run_batch
 from ..validation.fastcheck import FastChecker, Index
 from ..validation.shapes import load_shapes, run_pyshacl

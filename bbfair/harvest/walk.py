@@ -20,7 +20,7 @@ import httpx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..mapping.namespaces import DCAT, LDP
+from ..rdf.namespaces import DCAT, LDP
 from .model import Effect, Issue, Visit
 
 #: the only Accept header the Health-RI harvester sends

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
+from ..rdf.namespaces import CV, DCT, FOAF, OWL, RDF, VCARD
 from ..records import Biobank, Network, Person
 from . import links
 from .context import Context
-from .namespaces import CV, DCT, FOAF, OWL, RDF, VCARD
 from .resource import Triple
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 
 from rdflib import Literal, URIRef
 
+from ..rdf.namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from ..records import Biobank, Collection, Network
 from . import agents, links
 from .context import DATA_THEME, EHDS, PUBLIC, Context
-from .namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from .resource import Resource, Triple
 
 #: the FAIR Data Point specification the root conforms to

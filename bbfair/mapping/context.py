@@ -11,12 +11,12 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from .. import vocab
 from ..config import Config
 from ..profiles import Published
+from ..rdf import vocab
+from ..rdf.namespaces import EU, HDEU, IANA, XSD
 from ..records import Catalogue
 from .iris import Iris
-from .namespaces import EU, HDEU, IANA, XSD
 
 #: EHDS, Regulation (EU) 2025/327: the applicable legislation HealthDCAT-AP and Health-RI require
 EHDS = URIRef("http://data.europa.eu/eli/reg/2025/327/oj")

@@ -14,15 +14,15 @@ from datetime import datetime
 
 from rdflib import URIRef
 
-from .. import vocab
 from ..config import Config
-from ..digest import content_hashes
 from ..errors import InputError, Problem
+from ..rdf import vocab
+from ..rdf.digest import content_hashes
+from ..rdf.namespaces import RDF, SKOS
 from ..records import Catalogue
 from . import catalogs, datasets, diseases
 from .context import Context
 from .iris import Iris, slug
-from .namespaces import RDF, SKOS
 from .resource import Resource
 from .stamps import Stamp, stamp
 

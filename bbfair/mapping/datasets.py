@@ -15,11 +15,11 @@ import math
 
 from rdflib import Literal, URIRef
 
-from .. import vocab
+from ..rdf import vocab
+from ..rdf.namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
 from ..records import Collection
 from . import agents, diseases, links
 from .context import EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
-from .namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
 from .resource import Resource, Triple
 
 #: days per age unit, to turn MIABIS ages into the whole years HealthDCAT-AP wants

@@ -28,11 +28,11 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .. import vocab
+from ..rdf import vocab
+from ..rdf.namespaces import DCT, HEALTH, RDF, SKOS
 from ..records import Collection
 from ..records.curies import converter
 from .context import CODING_SYSTEM
-from .namespaces import DCT, HEALTH, RDF, SKOS
 from .resource import Resource, Triple, Variant
 
 #: the CURIE prefix of each coding system's concept IRIs (vocab/curies.json)

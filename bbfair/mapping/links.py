@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from .. import vocab
+from ..rdf import vocab
+from ..rdf.namespaces import DCT, RDF, RDFS
 from ..records.curies import Identifier, IdentifierError, parse, parse_as
 from .context import Context
-from .namespaces import DCT, RDF, RDFS
 from .resource import Triple
 
 

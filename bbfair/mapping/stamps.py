@@ -4,7 +4,7 @@ Every metadata record of the FAIR Data Point (root, catalogues, datasets, distri
 `fdp-o:metadataIssued` and `fdp-o:metadataModified`, as the FDP reference implementation does; catalogues, and
 datasets whose record gives no dates, also get `dct:issued` / `dct:modified`. The records do not hold those
 times, so they come from the build: a resource keeps the times (and ETag) of the previous build while its
-content hash (`bbfair.digest`, computed before any time is added) is unchanged, and gets the build time when
+content hash (`bbfair.rdf.digest`, computed before any time is added) is unchanged, and gets the build time when
 it changed or is new. A catalogue's hash covers its members', so a changed dataset bumps its catalogue, up to
 the root, as the FDP reference does.
 """
@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
-from ..digest import combine
+from ..rdf.digest import combine
+from ..rdf.namespaces import DCT, FDP
 from .context import when
-from .namespaces import DCT, FDP
 from .resource import Resource, Triple
 
 #: the kinds of resource that are FDP metadata records

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import curies
 
-from ..resources import vocab_path
+from ..rdf.resources import vocab_path
 
 #: the BBMRI-ERIC Directory's own ids: biobanks and collections (`ID`) and networks (`networkID`)
 _DIRECTORY = re.compile(r"^bbmri-eric:(ID|networkID):[A-Za-z]{2}_[A-Za-z0-9_:.~-]+$")

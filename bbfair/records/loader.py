@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .. import vocab
 from ..errors import InputError, Problem
+from ..rdf import vocab
 from . import curies
 from .csv_reader import RawTable, read_table
 from .doc_reader import SUFFIXES, read_document

@@ -7,7 +7,8 @@ import os
 import threading
 import time
 
-from .local import LIVE, Build, LocalStore
+from .layout import LIVE
+from .local import Build, LocalStore
 
 
 class LiveStore:

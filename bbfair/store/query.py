@@ -180,7 +180,7 @@ def execute(store: ox.Store, query: str, *, table: str | None = "json", graph: s
 
 def _prefixes() -> dict[str, str]:
     """bbfair's prefixes (imported here: the mapping package pulls in rdflib, which query workers never need)."""
-    from ..mapping.namespaces import prefixes
+    from ..rdf.namespaces import prefixes
 
     return prefixes()
 

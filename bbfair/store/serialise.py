@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from ..mapping.resource import Resource, Variant
 from ..mapping.stamps import Stamp
-from ..ntriples import nt, statements
+from ..rdf.ntriples import nt, statements
 
 __all__ = ["Serialiser", "Written", "nt"]
 

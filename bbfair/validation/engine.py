@@ -28,9 +28,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..digest import content_hashes as digest_hashes
-from ..digest import merkle, own_hash, with_variants
 from ..mapping.resource import Resource, Triple
+from ..rdf.digest import content_hashes as digest_hashes
+from ..rdf.digest import merkle, own_hash, with_variants
 from .fastcheck import FastChecker, Index
 from .passes import Validation
 from .shapesets import ShapeSet
@@ -82,7 +82,7 @@ def _own_hashes(indices: list[int]) -> list[tuple[int, str]]:
 
 
 def content_hashes(resources: Sequence[Resource], pool=None) -> list[str]:
-    """Each document's content hash (`bbfair.digest`), the own-triple hashes computed by the workers when
+    """Each document's content hash (`bbfair.rdf.digest`), the own-triple hashes computed by the workers when
     there is a pool (they inherited the resources)."""
     if pool is None:
         return digest_hashes(resources)

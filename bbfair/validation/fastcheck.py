@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from ..mapping.namespaces import canonical
+from ..rdf.namespaces import canonical
 
 Triple = tuple[Node, Node, Node]
 Check = Callable[["Index", Node, list[Node], int], bool]

@@ -16,10 +16,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.util import from_n3
 
-from .. import vocab
 from ..errors import Problem
-from ..mapping.namespaces import BBFAIR
 from ..mapping.resource import Resource
+from ..rdf import vocab
+from ..rdf.namespaces import BBFAIR
 from .engine import Result
 from .passes import Validation
 from .shapesets import ShapeSet
@@ -186,7 +186,7 @@ def _short(path: str | None) -> str:
 
 
 def _prefix_items() -> list[tuple[str, str]]:
-    from ..mapping.namespaces import prefixes
+    from ..rdf.namespaces import prefixes
 
     return sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
 

@@ -6,10 +6,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import vocab
 from ..errors import Problem
 from ..mapping import Conversion
 from ..mapping.resource import Triple
+from ..rdf import vocab
 from . import cache
 from .engine import Outcome, Result, validate_resources
 from .passes import Validation

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from .. import __version__
 from ..errors import ConfigError, Problem
 from ..profiles import PROFILES_FILE
-from ..resources import shapes_path
+from ..rdf.resources import shapes_path
 from .fastcheck import FastChecker
 from .shapes import load_shapes
 

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
-from ..mapping.namespaces import DCAT, HEALTH, prefixes
+from ..rdf.namespaces import DCAT, HEALTH, prefixes
 from .labels import Labels, best_literal, disease_code, disease_name
 from .model import Page
 

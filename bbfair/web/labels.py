@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
-from ..mapping.namespaces import VCARD
-from ..vocab import background, code_lists, diseases
+from ..rdf.namespaces import VCARD
+from ..rdf.vocab import background, code_lists, diseases
 
 #: predicates that name a resource, best first
 LABEL_PREDICATES = (SKOS.prefLabel, DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SDO.name)

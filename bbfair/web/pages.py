@@ -16,7 +16,7 @@ from markupsafe import Markup
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from ..mapping.namespaces import DCT, FDP, LDP
+from ..rdf.namespaces import DCT, FDP, LDP
 from .byprofile import representations
 from .docview import Doc, Ref, curie
 from .model import Page

@@ -14,7 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 from rdflib.term import Node
 
-from ..mapping.namespaces import BBFAIR, CV, DCAT, DCATAP, DCT, FDP, FOAF, GEODCATAP, HEALTH, LDP, VCARD
+from ..rdf.namespaces import BBFAIR, CV, DCAT, DCATAP, DCT, FDP, FOAF, GEODCATAP, HEALTH, LDP, VCARD
 from .docview import Doc, Ref, curie
 from .labels import fallback_label
 

@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import OWL, SKOS
 
-from ..mapping.namespaces import BBFAIR, CV, DCAT, DCT, FDP, FOAF, HEALTH, VCARD
+from ..rdf.namespaces import BBFAIR, CV, DCAT, DCT, FDP, FOAF, HEALTH, VCARD
 from .docview import Doc
 from .model import Page
 

@@ -18,8 +18,8 @@ from urllib.parse import quote, urlsplit
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from ..mapping.namespaces import DCAT, DCT, FDP, LDP
 from ..profiles import Profile
+from ..rdf.namespaces import DCAT, DCT, FDP, LDP
 from .docview import Doc
 from .model import Page, SiteInfo
 from .schemaorg import SCHEMA, schema_type

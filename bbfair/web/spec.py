@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROF
 
 from ..profiles import Profile, by_token, description
-from ..resources import shapes_path
+from ..rdf.resources import shapes_path
 from ..store.documents import Document
 from ..store.manifest import BuildInfo
 from ..validation.shapesets import available as available_sets

@@ -44,7 +44,7 @@ SiteFor = Callable[[Build], SiteInfo]
 
 
 def _prefixes() -> dict[str, str]:
-    from ...mapping.namespaces import prefixes
+    from ...rdf.namespaces import prefixes
 
     return prefixes()
 

@@ -23,24 +23,27 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, forked, memory, stream
-from .config import Config, Profiles, load_config
-from .errors import ConfigError, InputError, Problem, StoreError
-from .mapping.convert import context
-from .mapping.stamps import Stamp
+from .. import __version__
+from ..config import Config, Profiles, load_config
+from ..errors import ConfigError, InputError, Problem, StoreError
+from ..mapping.convert import context
+from ..mapping.stamps import Stamp
+from ..profiles import tokens as profile_tokens
+from ..records import load_records
+from ..store.local import LocalStore
+from ..store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
+from ..store.staging import Staging
+from ..validation import cache
+from ..validation.passes import Validation, for_config
+from ..validation.report import Report, from_problem
+from ..validation.run import background
+from . import forked, memory, stream
 from .pipeline import build_time
-from .profiles import tokens as profile_tokens
-from .records import load_records
-from .store.local import LocalStore, Staging
-from .store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
 from .stream import S
-from .validation import cache
-from .validation.passes import Validation, for_config
-from .validation.report import Report, from_problem
-from .validation.run import background
 
 if TYPE_CHECKING:
-    from .store.remote import RemoteStaging, RemoteStore
+    from ..store.remote import RemoteStore
+    from ..store.remote_staging import RemoteStaging
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,7 +76,7 @@ def open_target(store: str | Path | None, data_dir: Path, config: Config,
         raise StoreError("no store given: pass --store DIR (or a SPARQL server URL), or set [store] location "
                          f"in {Path(data_dir) / 'bbfair.toml'}")
     if is_url(spec):
-        from .store.remote import RemoteStore  # httpx is only needed for a remote store
+        from ..store.remote import RemoteStore  # httpx is only needed for a remote store
 
         return RemoteStore(str(spec), config.store)
     path = Path(spec)

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 
 #: --format names and file suffixes -> pyoxigraph format
 FORMATS: dict[str, ox.RdfFormat] = {

@@ -29,19 +29,19 @@ from typing import Protocol, TypeVar
 
 from rdflib import URIRef
 
+from ..mapping.context import Context
+from ..mapping.convert import Plan, agent_resources, biobank_family, network_family, plan, top, vocab_resources
+from ..mapping.resource import Resource, Triple
+from ..mapping.stamps import Stamp, stamp
+from ..rdf.digest import content_hashes
+from ..rdf.ntriples import statements
+from ..records.models import Collection
+from ..store.serialise import Serialiser, Written, holders
+from ..validation.engine import Result, consecutive_groups, default_workers, validate_resources
+from ..validation.passes import Validation
+from ..validation.report import Finding, Locator
 from . import memory
-from .digest import content_hashes
 from .forked import die_with_parent
-from .mapping.context import Context
-from .mapping.convert import Plan, agent_resources, biobank_family, network_family, plan, top, vocab_resources
-from .mapping.resource import Resource, Triple
-from .mapping.stamps import Stamp, stamp
-from .ntriples import statements
-from .records.models import Collection
-from .store.serialise import Serialiser, Written, holders
-from .validation.engine import Result, consecutive_groups, default_workers, validate_resources
-from .validation.passes import Validation
-from .validation.report import Finding, Locator
 
 Progress = Callable[[str, int, int], None]
 #: collections converted per task: small enough to bound a worker's memory, large enough to amortise a task

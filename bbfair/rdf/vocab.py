@@ -17,6 +17,7 @@ from functools import lru_cache
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
+from .namespaces import prefixes
 from .resources import vocab_path
 
 _PLACEHOLDER = "https://bbfair.invalid/vocab/"
@@ -162,8 +163,6 @@ class LinkType:
 @lru_cache(maxsize=1)
 def link_types() -> dict[str, LinkType]:
     """Lower-cased identifier prefix -> how a related resource with it is typed and named."""
-    from .mapping.namespaces import prefixes  # the mapping's prefix map; imported late to avoid a cycle
-
     names = prefixes()
     out: dict[str, LinkType] = {}
     with vocab_path("links.csv").open(encoding="utf-8", newline="") as handle:
@@ -180,8 +179,6 @@ def link_types() -> dict[str, LinkType]:
 def columns() -> dict[tuple[str, str, str], str]:
     """(table, resource kind or "", property IRI) -> the record column the property is made from
     (`vocab/columns.csv`), so a validation result on a property can name the column to fix."""
-    from .mapping.namespaces import prefixes  # the mapping's prefix map; imported late to avoid a cycle
-
     names = prefixes()
     out: dict[tuple[str, str, str], str] = {}
     with vocab_path("columns.csv").open(encoding="utf-8", newline="") as handle:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # the bbfair package (this file is in bbfair/rdf)
 
 
 def data_dir(name: str) -> Path:

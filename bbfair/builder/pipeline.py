@@ -9,17 +9,17 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .config import load_config
-from .errors import InputError
-from .mapping import Conversion, convert
-from .mapping.namespaces import prefixes
-from .mapping.stamps import Stamp
-from .rdfio import format_for, write_resources
-from .records import load_records
-from .validation import cache
-from .validation.passes import for_config
-from .validation.report import Report, from_problem
-from .validation.run import validate_conversion
+from ..config import load_config
+from ..errors import InputError
+from ..mapping import Conversion, convert
+from ..mapping.stamps import Stamp
+from ..rdf.namespaces import prefixes
+from ..rdf.rdfio import format_for, write_resources
+from ..records import load_records
+from ..validation import cache
+from ..validation.passes import for_config
+from ..validation.report import Report, from_problem
+from ..validation.run import validate_conversion
 
 
 def build_time() -> datetime | None:

@@ -11,7 +11,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD, DefinedNamespace
 from rdflib.term import Node
 
-from ..resources import vocab_path
+from .resources import vocab_path
 
 
 @lru_cache(maxsize=1)
