@@ -120,6 +120,14 @@ class Profiles(_Strict):
         return published(self.publish, self.default)
 
 
+class Validation(_Strict):
+    """How documents are validated."""
+
+    #: the SHACL engine: "turbo" (pyshacl-turbo, Rust, the default) or "pyshacl" (the reference); both give
+    #: the same results (README: Validation)
+    engine: Literal["turbo", "pyshacl"] = "turbo"
+
+
 class Output(_Strict):
     """Replaced by [profiles]: kept only to say so."""
 
@@ -178,6 +186,7 @@ class Config(_Strict):
     hdab: Agent
     access: Access
     profiles: Profiles = Profiles()
+    validation: Validation = Validation()
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()

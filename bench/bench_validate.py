@@ -1,14 +1,21 @@
-"""Validation speed: bbfair's batched, multi-process validator against one single-process pyshacl call on the
-whole catalogue graph with the same shapes, measured in the same run; then an unchanged re-validation.
+"""Validation speed: the SHACL engine bbfair validates with (pyshacl-turbo, Rust, after the fast pre-check)
+against the reference engine on the same batches (pyshacl: what bbfair ran before) and against one
+single-process pyshacl call on the whole catalogue graph, all measured in the same run; then an unchanged
+re-validation.
 
-For each size the generator writes a Directory export, bbfair converts it (not timed), and then:
-- baseline: the union of every document plus the vocabulary background in one rdflib Graph, one pyshacl call
-  with the same merged profiles and settings (only the pyshacl call is timed: the baseline is given its graph);
-- bbfair: `validate_conversion` (hashing, batching, graph building, workers, report), cache empty;
-- unchanged: the same again with the cache the previous run wrote.
-Goals (2 cores): 10k collections through all default profiles < 30 s and ≥ 1.7× the baseline; unchanged < 2 s.
+For each size the generator writes a Directory export, bbfair converts it (not timed), and then, with every
+published profile's shapes (bbfair's own and the official ones, `validation.passes.for_config`):
+- whole-graph pyshacl: per validation pass, the union of every document in that pass's profile plus the
+  vocabulary background in one rdflib Graph, one pyshacl call (only the calls are timed);
+- fast path, pyshacl: `validate_conversion` with `engine="pyshacl"` (hashing, batching, the fast pre-check,
+  pyshacl on the failing pairs, workers, report), cache empty;
+- fast path, turbo: the same with `engine="turbo"` (bbfair's default);
+- unchanged: the default run again with the cache it wrote.
+Both fast paths must give the same findings. Peak memory is the largest worker's RSS (ru_maxrss of children).
 
-    python bench/bench_validate.py [--sizes 1000 10000] [--profile NAME ...] [--shapes FILE ...]
+Goals (issue 23, 2 cores): ≥ 10× whole-graph pyshacl at 10k, 10k under 15 s, 100k under 150 s.
+
+    python bench/bench_validate.py [--sizes 1000 10000] [--no-baseline]
 """
 
 from __future__ import annotations
@@ -23,50 +30,63 @@ from pathlib import Path
 
 from pyshacl import validate
 from rdflib import Graph
+from rdflib.namespace import SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 from bbfair.builder.pipeline import convert_directory
+from bbfair.config import load_config
+from bbfair.validation.passes import for_config
 from bbfair.validation.run import background, validate_conversion
-from bbfair.validation.shapesets import PROFILES, load_profiles
 
 
-def whole_graph_seconds(conv, shapes) -> tuple[float, int]:
-    """One stock pyshacl call over the whole catalogue (shapes on rdflib's default store, pyshacl unpatched:
-    it runs before bbfair's validator in this process); returns its time and the number of top-level results."""
-    shapes_graph = Graph()
-    for triple in shapes.graph:
-        shapes_graph.add(triple)
-    graph = Graph()
-    for triple in {t for r in conv.resources for t in r.document()} | set(background(conv.base)):
-        graph.add(triple)
-    gc.collect()
-    start = time.perf_counter()
-    _conforms, report, _ = validate(graph, shacl_graph=shapes_graph, inference="none", advanced=False,
-                                    inplace=True, allow_warnings=True, allow_infos=True, do_owl_imports=False)
-    seconds = time.perf_counter() - start
-    from rdflib.namespace import SH
-    return seconds, len(list(report.objects(None, SH.result)))
+def whole_graph_seconds(conv, validation) -> tuple[float, int]:
+    """Stock pyshacl, one call per validation pass over the whole catalogue in that pass's profile."""
+    seconds, results = 0.0, 0
+    for one in validation.passes:
+        shapes = Graph()
+        for triple in one.shapes.graph:
+            shapes.add(triple)
+        graph = Graph()
+        for triple in {t for r in conv.resources for t in r.document(one.profile)} | set(background(conv.base)):
+            graph.add(triple)
+        gc.collect()
+        start = time.perf_counter()
+        _conforms, report, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
+                                        inplace=True, allow_warnings=True, allow_infos=True, do_owl_imports=False)
+        seconds += time.perf_counter() - start
+        results += len(list(report.objects(None, SH.result)))
+    return seconds, results
 
 
-def run(size: int, workdir: Path, shapes, skip_baseline: bool) -> None:
+def timed(conv, validation, engine: str, cache: Path | None):
+    validation.engine = engine
+    report = validate_conversion(conv, validation, cache_path=cache)
+    return report, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def run(size: int, workdir: Path, skip_baseline: bool) -> None:
     data = workdir / f"c{size}"
     generate(data, size)
     conv = convert_directory(data)
-    cache = workdir / f"cache-{size}.json"
-    base, n = whole_graph_seconds(conv, shapes) if not skip_baseline else (0.0, 0)
+    validation = for_config(load_config(data))
+    validation.compile()
+    base, n = whole_graph_seconds(conv, validation) if not skip_baseline else (0.0, 0)
     gc.collect()
     gc.freeze()
-    first = validate_conversion(conv, shapes, cache_path=cache)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    again = validate_conversion(conv, shapes, cache_path=cache)
-    assert again.validated == 0 and len(again.findings) == len(first.findings)
-    line = (f"{size:>7} collections  {len(conv.resources):>6} documents  bbfair {first.seconds:6.2f} s "
-            f"({first.count('violation')} violations, {first.count('warning')} warnings; worker peak RSS "
-            f"{peak:.0f} MiB)  unchanged re-validation {again.seconds:5.2f} s")
+    reference, ref_peak = timed(conv, validation, "pyshacl", None)
+    cache = workdir / f"cache-{size}.json"
+    turbo, peak = timed(conv, validation, "turbo", cache)
+    again = validate_conversion(conv, validation, cache_path=cache)
+    assert again.validated == 0 and len(again.findings) == len(turbo.findings)
+    same = sorted(map(repr, reference.findings)) == sorted(map(repr, turbo.findings))
+    line = (f"{size:>7} collections  {len(conv.resources):>6} documents | fast path: turbo {turbo.seconds:6.2f} s, "
+            f"pyshacl {reference.seconds:6.2f} s ({reference.seconds / turbo.seconds:4.2f}×), same findings: {same} "
+            f"({turbo.count('violation')} violations, {turbo.count('warning')} warnings); worker peak RSS "
+            f"{peak:.0f} MiB | unchanged re-validation {again.seconds:5.2f} s")
     if not skip_baseline:
-        line += f"  whole-graph pyshacl {base:6.2f} s ({n} results)  ratio {base / first.seconds:4.2f}×"
+        line += f" | whole-graph pyshacl {base:7.2f} s ({n} results), ratio {base / turbo.seconds:5.2f}×"
     print(line, flush=True)
     gc.unfreeze()
 
@@ -74,15 +94,11 @@ def run(size: int, workdir: Path, shapes, skip_baseline: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--profile", nargs="*", default=list(PROFILES))
-    parser.add_argument("--shapes", type=Path, nargs="*", default=[])
-    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the whole-graph pyshacl call")
     args = parser.parse_args()
-    shapes = load_profiles(args.profile, args.shapes)
-    print(f"profiles: {', '.join(shapes.names)}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            run(size, Path(tmp), shapes, args.no_baseline)
+            run(size, Path(tmp), args.no_baseline)
 
 
 if __name__ == "__main__":

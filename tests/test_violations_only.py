@@ -108,7 +108,7 @@ def test_triage_of_a_warning_node_shape(tiny) -> None:
 def test_warning_only_batch_never_calls_pyshacl(tiny, monkeypatch) -> None:
     shapes, checker = tiny
     data = _data('ex:warned a ex:C ; ex:title "T" ; ex:note 1 .')
-    monkeypatch.setattr(engine, "validate", lambda *a, **k: pytest.fail("pyshacl ran for warnings only"))
+    monkeypatch.setattr(engine, "check", lambda *a, **k: pytest.fail("an engine ran for warnings only"))
     got = run_batch([set(data)], shapes, [], checker, violations_only=True)
     assert set(got) == {
         Result(f"<{EX}warned>", f"<{EX}page>", None, "Warning", "a page is recommended", f"<{EX}nice>"),

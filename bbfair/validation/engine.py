@@ -20,43 +20,24 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
-from pyshacl import validate
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ..mapping.resource import Resource, Triple
 from ..rdf.digest import content_hashes as digest_hashes
 from ..rdf.digest import merkle, own_hash, with_variants
+from .engines import DEFAULT_ENGINE, Result, _n3, check
+from .engines import results_of as results_of  # the reports' reader, where callers have long found it
 from .fastcheck import FastChecker, Index
 from .passes import Validation
 from .shapesets import ShapeSet
 
 #: target size of one batch, in triples (about a hundred collections with their distributions)
 BATCH_TRIPLES = 20_000
-
-
-@dataclass(frozen=True)
-class Result:
-    """One top-level SHACL result, as N-Triples-style strings: cheap to send between processes and to cache."""
-
-    focus: str
-    path: str | None
-    value: str | None
-    severity: str  # Violation | Warning | Info
-    message: str
-    shape: str | None
-    #: the publication profile whose documents it was found on (None: the default profile's, see `passes`)
-    variant: str | None = None
-
-    def as_list(self) -> list[str | None]:
-        return [self.focus, self.path, self.value, self.severity, self.message, self.shape, self.variant]
-
-    def on(self, variant: str | None) -> Result:
-        return self if variant is None else replace(self, variant=variant)
 
 
 @dataclass
@@ -68,6 +49,7 @@ class _Job:
     passes: list[tuple[str | None, Graph, FastChecker | None]]
     background: list[Triple]
     violations_only: bool = False
+    engine: str = DEFAULT_ENGINE
 
 
 _JOB: _Job | None = None
@@ -143,70 +125,6 @@ def batches(resources: Sequence[Resource], todo: Iterable[int], target: int = BA
 
 # --- validation -----------------------------------------------------------------------------------------------
 
-def _n3(node: Node | None) -> str | None:
-    return None if node is None else node.n3()
-
-
-def _path(report: Graph, path: Node | None) -> str | None:
-    if isinstance(path, BNode):
-        inverse = report.value(path, SH.inversePath)
-        return f"^{inverse.n3()}" if inverse is not None else None
-    return _n3(path)
-
-
-def results_of(report: Graph) -> list[Result]:
-    """The top-level results of a pyshacl report (nested `sh:detail` results are pyshacl's own explanation of a
-    failed `sh:node`, not separate findings)."""
-    out = []
-    for result in report.objects(None, SH.result):
-        severity = report.value(result, SH.resultSeverity)
-        message = report.value(result, SH.resultMessage)
-        out.append(Result(
-            focus=_n3(report.value(result, SH.focusNode)) or "",
-            path=_path(report, report.value(result, SH.resultPath)),
-            value=_n3(report.value(result, SH.value)),
-            severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
-            message=str(message) if message is not None else "",
-            shape=_n3(report.value(result, SH.sourceShape)),
-        ))
-    return out
-
-
-class _ParameterList(list):
-    """pyshacl's list of constraint parameters with a set's membership test. pyshacl asks `p in parameters` for
-    every predicate of every shape each time it evaluates a shape (nested `sh:node` shapes once per value node):
-    with a list that is ~40 rdflib `__eq__` calls a time, about a third of a whole validation run."""
-
-    def __init__(self, items: Iterable[Node]) -> None:
-        super().__init__(items)
-        self._members = frozenset(self)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-    def copy(self) -> list:  # type: ignore[override]  # pyshacl appends to the copy (SHACL-AF, SHACL-JS)
-        return list(self)
-
-
-def speed_up_pyshacl() -> None:
-    """Give pyshacl's shape module the fast parameter list (same members, same map: results do not change).
-    Idempotent; a pyshacl without that module attribute is left as it is."""
-    from pyshacl import shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    current = getattr(shape, "CONSTRAINT_PARAMS", None)
-    if current is None or not isinstance(current[0], _ParameterList):
-        shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
-
-
-def _pyshacl(data: Graph, shapes: Graph, **options: object) -> list[Result]:
-    """pyshacl with SHACL Core only (no inference, no SHACL-AF: advanced mode would make it copy the data graph
-    on every call), in place, warnings and infos allowed, no owl:imports."""
-    _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=False, inplace=True,
-                                    allow_warnings=True, allow_infos=True, do_owl_imports=False, **options)
-    return results_of(report)
-
-
 def _approximate(checker: FastChecker, parts: list[tuple[Node, Node]], exact: list[Result]) -> list[Result]:
     """One result per failing warning or info part and focus node, built from the shape alone (no pyshacl): the
     part's message (else its name), its single predicate as the path, no value. A pair pyshacl already reported
@@ -230,12 +148,11 @@ def _approximate(checker: FastChecker, parts: list[tuple[Node, Node]], exact: li
 
 def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph,
               background: Iterable[Triple], checker: FastChecker | None = None,
-              violations_only: bool = False) -> list[Result]:
-    """Validate the union of `documents` and the background. With a complete fast checker, pyshacl only sees
-    the (shape, focus nodes) pairs the checker found failing; otherwise it checks everything. `violations_only`
-    narrows pyshacl to the pairs with a violation and approximates the warnings (see `_approximate`); with an
-    incomplete checker the run stays exact."""
-    speed_up_pyshacl()
+              violations_only: bool = False, engine: str = DEFAULT_ENGINE) -> list[Result]:
+    """Validate the union of `documents` and the background on `engine` (`engines.check`). With a complete fast
+    checker, the engine only sees the (shape, focus nodes) pairs the checker found failing; otherwise it checks
+    everything. `violations_only` narrows the engine to the pairs with a violation and approximates the warnings
+    (see `_approximate`); with an incomplete checker the run stays exact."""
     union: set[Triple] = set(background)
     for doc in documents:
         union.update(doc)
@@ -248,16 +165,12 @@ def run_batch(documents: Iterable[set[Triple] | Iterable[Triple]], shapes: Graph
             failing = checker.failures(Index(union))
         if not failing:
             return _approximate(checker, parts, []) if parts else []
-    data = Graph()  # pyshacl wraps it as a Dataset, which needs the context-aware default store
-    add = data.add
-    for triple in union:
-        add(triple)
     if failing is None:
-        return _pyshacl(data, shapes)
+        return check(engine, union, shapes)
     assert checker is not None
     # no `focus_nodes`: with it pyshacl skips the `sh:node` checks of value nodes that are not focus nodes
     # themselves, so a dataset whose publisher is not described at all would pass
-    exact = _pyshacl(data, checker.subgraph(failing))
+    exact = check(engine, union, checker.subgraph(failing), key=(id(checker), frozenset(failing)))
     return exact + _approximate(checker, parts, exact) if parts else exact
 
 
@@ -267,7 +180,8 @@ def _validate_indices(indices: list[int]) -> tuple[list[int], list[Result]]:
     found: list[Result] = []
     for variant, shapes, checker in _JOB.passes:
         docs = [_JOB.resources[i].document(variant) for i in indices]
-        found += [r.on(variant) for r in run_batch(docs, shapes, _JOB.background, checker, _JOB.violations_only)]
+        found += [r.on(variant) for r in run_batch(docs, shapes, _JOB.background, checker, _JOB.violations_only,
+                                                   _JOB.engine)]
     return indices, found
 
 
@@ -292,7 +206,7 @@ class Outcome:
 def validate_resources(resources: Sequence[Resource], shapes: ShapeSet | Validation, background: list[Triple],
                        cached: dict[str, list[Result]] | None = None, workers: int | None = None,
                        fast: bool = True, violations_only: bool = False,
-                       hashes: list[str] | None = None) -> Outcome:
+                       hashes: list[str] | None = None, engine: str | None = None) -> Outcome:
     """Validate every document not in `cached` (by content hash); results are attributed to the document
     that owns each focus node (see `Owners`). `fast=False` skips the fast pre-check (pyshacl sees everything:
     the reference the tests compare with). `violations_only` makes violations exact and warnings approximate
@@ -304,7 +218,8 @@ def validate_resources(resources: Sequence[Resource], shapes: ShapeSet | Validat
     workers = workers or default_workers()
     validation = shapes if isinstance(shapes, Validation) else Validation.single(shapes)
     _JOB = _Job(resources, [(p.profile, p.shapes.graph, p.shapes.checker() if fast else None)
-                            for p in validation.passes], background, violations_only)
+                            for p in validation.passes], background, violations_only,
+                engine or validation.engine)
     fork = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     # with the hashes given, a pool is only worth forking when there are several batches to run
     pool = multiprocessing.get_context("fork").Pool(workers) if fork and hashes is None else None

@@ -34,6 +34,7 @@ from ..config import Config
 from ..errors import ConfigError, Problem
 from ..profiles import Published, published
 from ..profiles import tokens as available_tokens
+from .engines import DEFAULT_ENGINE
 from .shapes import load_shapes
 from .shapesets import BUILDS_ON, ShapeSet, profile_file
 
@@ -70,6 +71,8 @@ class Validation:
     names: list[str] = field(default_factory=list)
     #: the publication profiles validated, the default first
     profiles: list[str] = field(default_factory=list)
+    #: the SHACL engine the batches run on (`engines.ENGINES`)
+    engine: str = DEFAULT_ENGINE
 
     @classmethod
     def single(cls, shapes: ShapeSet) -> Validation:
@@ -142,13 +145,16 @@ or not: "would this catalogue pass HealthDCAT-AP?");
     selection = config.profiles.selection()
     rights = config.access.rights
     if names is None:
-        return load_validation(selection, rights, extra=extra)
-    if names and all(n in available_tokens() for n in names):  # publication profiles, published or not
+        found = load_validation(selection, rights, extra=extra)
+    elif names and all(n in available_tokens() for n in names):  # publication profiles, published or not
         chosen = [t for t in [*selection.tokens, *available_tokens()] if t in names]
-        return load_validation(published(chosen, chosen[0]), rights, extra=extra)
-    for name in names:
-        profile_file(name)  # a clear error for an unknown name
-    return load_validation(selection, rights, sets=list(names), extra=extra, official=False)
+        found = load_validation(published(chosen, chosen[0]), rights, extra=extra)
+    else:
+        for name in names:
+            profile_file(name)  # a clear error for an unknown name
+        found = load_validation(selection, rights, sets=list(names), extra=extra, official=False)
+    found.engine = config.validation.engine
+    return found
 
 
 def load_validation(published: Published, access_rights: str, *, sets: Sequence[str] | None = None,

@@ -1,9 +1,11 @@
 """Load SHACL shapes files the way pyshacl can run them, and run pyshacl the one way bbfair needs.
 
-Official files need two repairs at load time, never edits on disk (standards.md §12):
+Official files need a few repairs at load time, never edits on disk (standards.md §12):
 - HealthDCAT-AP R8 hangs an `sh:or` on a *path-less* `sh:property` node, which pyshacl rejects as "not a
   well-formed PropertyShape": the constraint is lifted onto the parent node shape, where it means the same.
 - `owl:imports` are never fetched (no network; the imported DCAT-AP files are loaded explicitly instead).
+- `sh:extends` (R8) and a stray `sh:shape` (DCAT-AP 3.0.1) are not SHACL: pyshacl ignores them, a Rust engine
+  refuses them, so they are dropped.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 _LIFTED = (SH["or"], SH["and"], SH["xone"], SH["not"])
+#: predicates in the sh: namespace that SHACL does not define and pyshacl ignores (R8's `sh:extends`, a stray
+#: `sh:shape` in DCAT-AP 3.0.1): a Rust engine refuses a shapes graph with them, so they are dropped, which
+#: changes no result
+_NOT_SHACL = (URIRef(f"{SH}extends"), URIRef(f"{SH}shape"))
 
 
 def repair_pathless_property_shapes(shapes: Graph) -> int:
@@ -39,6 +45,8 @@ def load_shapes(paths: Iterable[Path]) -> Graph:
         fmt = "xml" if Path(path).suffix in (".rdf", ".owl", ".xml") else "turtle"
         shapes.parse(path, format=fmt)
     repair_pathless_property_shapes(shapes)
+    for predicate in _NOT_SHACL:
+        shapes.remove((None, predicate, None))
     return shapes
 
 
