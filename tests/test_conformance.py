@@ -26,7 +26,7 @@ from bbfair.validation import load_shapes, run_pyshacl
 
 SETS = OFFICIAL
 #: kinds whose documents are what harvesters read; each validated on its own
-VALIDATED = ("fdp", "catalog", "dataset", "distribution", "agent", "contact")
+VALIDATED = ("fdp", "catalog", "dataset", "distribution", "service", "agent", "contact")
 
 
 @pytest.fixture(scope="module")

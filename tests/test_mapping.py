@@ -27,7 +27,7 @@ def doc(conv, iri: URIRef):
 
 def test_one_dataset_per_published_collection(conv) -> None:
     assert conv.counts["dataset"] == 68 and conv.counts["distribution"] == 68
-    assert conv.counts["catalog"] == 19 + 4 + 1  # biobanks + networks + node catalogue
+    assert conv.counts["catalog"] == 19 + 4 + 1 + 1  # biobanks + networks + Directory catalogue + node catalogue
     withdrawn = URIRef(f"{BASE}/dataset/BE_SUH-collection-gastric")
     assert not [r for r in conv.resources if r.iri == withdrawn]
 
@@ -38,7 +38,9 @@ def test_collection_core_properties(conv) -> None:
     assert g.value(BREAST, DCT.identifier) == Literal("bbmri-eric:ID:BE_SUH:collection:breast")
     assert set(g.objects(BREAST, DCAT.theme)) == {EU["data-theme/HEAL"]}
     assert g.value(BREAST, DCT.accessRights) == EU["access-right/NON_PUBLIC"]
-    assert g.value(BREAST, HEALTH.healthCategory) == HDEU["healthcategories/EINS"]
+    # EINS for every collection; medical records add EHRS (vocab/health-categories.csv)
+    assert set(g.objects(BREAST, HEALTH.healthCategory)) == {HDEU["healthcategories/EINS"],
+                                                             HDEU["healthcategories/EHRS"]}
     assert g.value(BREAST, DCT.spatial) == EU["country/BEL"]
     assert g.value(BREAST, HEALTH.numberOfUniqueIndividuals) == Literal("2310", datatype=XSD.nonNegativeInteger)
     assert g.value(BREAST, HEALTH.numberOfRecords) == Literal("8450", datatype=XSD.nonNegativeInteger)

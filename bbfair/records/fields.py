@@ -60,7 +60,8 @@ Required = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1)]
 Codes = Annotated[list[str], BeforeValidator(_as_list)]
 Count = Annotated[int | None, BeforeValidator(_blank_to_none)]
 Flag = Annotated[bool, BeforeValidator(_as_bool)]
-OptFlag = Annotated[bool | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_bool)]
+# pydantic runs before-validators last first: a blank cell is "not said" (None), not false
+OptFlag = Annotated[bool | None, BeforeValidator(_as_bool), BeforeValidator(_blank_to_none)]
 Stamp = Annotated[datetime | None, BeforeValidator(_blank_to_none)]
 
 
