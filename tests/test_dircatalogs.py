@@ -74,3 +74,16 @@ def test_without_publisher_and_contact_the_node_stands_in(sample_copy: Path) -> 
     assert g.value(RARE, DCT.publisher) == URIRef(f"{BASE}/agent/BE")
     assert g.value(RARE, DCAT.contactPoint) == URIRef(f"{BASE}/contact/BE")
     assert conv.derived["publisher: the node from bbfair.toml [node] (no publisher)"] == 1
+
+
+def test_every_directory_theme_access_right_and_language_has_its_eu_concept() -> None:
+    """The Directory lists bbfair maps to EU authority tables (Themes, AccessRights, Languages) land on concepts
+    the vocabulary background describes, so the official range and code-list checks pass for every value."""
+    from rdflib.namespace import SKOS
+
+    from bbfair import vocab
+
+    background = vocab.background()
+    for iri in [*vocab.themes().values(), *vocab.access_rights().values(), *vocab.directory_languages().values()]:
+        assert (URIRef(iri), RDF.type, SKOS.Concept) in background, iri
+    assert vocab.directory_languages()["Dutch"] == str(EU["language/NLD"])  # the Directory's code is "dut"
