@@ -332,7 +332,9 @@ def mutations(iri, graph):
         ("dcat-ap", "healthdcat-ap")
     yield "unknown access right", replaced(graph, iri, DCT.accessRights, URIRef(AR + "access-right/SECRET")), \
         ("health-ri", "dcat-ap", "healthdcat-ap")
-    yield "theme not HEAL", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/AGRI")), \
+    # AGRI is an EU data theme (the Directory's Themes list has it): DCAT-AP accepts it, only R8 wants HEAL
+    yield "theme not HEAL", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/AGRI")), ("healthdcat-ap",)
+    yield "theme not an EU data theme", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/XXXX")), \
         ("dcat-ap", "healthdcat-ap")
     yield "unknown health category", replaced(graph, iri, URIRef(HEALTH + "healthCategory"),
                                               URIRef("https://hdeu-dcat.data.health.europa.eu/resource/authority/"
