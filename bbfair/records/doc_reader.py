@@ -25,6 +25,8 @@ DOCUMENT_KEYS = {"persons": "Persons", "networks": "Networks", "biobanks": "Biob
                  "publishers": "Publishers", "organisations": "Organisations", "addresses": "Address",
                  "also_known_in": "AlsoKnownIn", "quality_info_biobanks": "QualityInfoBiobanks",
                  "quality_info_collections": "QualityInfoCollections"}
+#: the lists a document always has, even empty (the others are optional tables, like optional CSV files)
+_ALWAYS = ("persons", "networks", "biobanks", "collections")
 #: the field holding a record's key, where it is not `id`
 _KEY_FIELDS = {"publishers": "name"}
 SUFFIXES = (".json", ".yaml", ".yml")
@@ -92,6 +94,8 @@ def read_document(path: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     for key, name in DOCUMENT_KEYS.items():
+        if key not in doc and key not in _ALWAYS:
+            continue  # an optional table the document leaves out, as a CSV export leaves out its file
         items = doc.get(key) or []
         if not isinstance(items, list):
             problems.append(Problem(f"{key} must be a list of records", file=str(path), column=key))
