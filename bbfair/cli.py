@@ -41,7 +41,7 @@ def _counts_table(title: str, counts: Mapping[str, int]) -> Table:
     table = Table(title=title, show_header=True)
     table.add_column("published")
     table.add_column("count", justify="right")
-    for kind in ("catalog", "dataset", "distribution", "agent", "contact", "container", "concept"):
+    for kind in ("catalog", "dataset", "distribution", "service", "agent", "contact", "container", "concept"):
         if counts.get(kind):
             table.add_row(kind, str(counts[kind]))
     return table

@@ -72,3 +72,17 @@ def test_installed_command_converts_the_demo(demo_dir: Path, tmp_path: Path) -> 
                           cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     assert len(Graph().parse(out)) > 1000
+
+
+@pytest.mark.parametrize("which", ["sample", "demo"])
+def test_convert_says_why_each_column_it_leaves_out_is_not_published(which, sample_dir: Path, demo_dir: Path,
+                                                                     tmp_path: Path) -> None:
+    data = sample_dir if which == "sample" else demo_dir
+    result = runner.invoke(app, ["convert", str(data), "-o", str(tmp_path / "out.ttl")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # rich wraps long lines
+    assert "ignored" not in text and "does not know" not in text
+    assert "Collections.csv: not published: head (a Persons record" in text
+    if which == "demo":
+        assert "catalog (refers to Catalogs, which the export does not include)" in text
+        assert "Studies.csv: read and checked, not published: a study is a MIABIS research resource" in text

@@ -26,7 +26,7 @@ from bbfair.validation import load_shapes, run_pyshacl
 
 SETS = OFFICIAL
 #: kinds whose documents are what harvesters read; each validated on its own
-VALIDATED = ("fdp", "catalog", "dataset", "distribution", "agent", "contact")
+VALIDATED = ("fdp", "catalog", "dataset", "distribution", "service", "agent", "contact")
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +108,16 @@ def test_the_profiles_differ_only_where_the_standards_disagree(sample, shapes):
     assert check_each(sample.resources, shapes["healthdcat-ap"], None, allowed_path=CODE_VALUES) == []
     changed = {t[1] for r in sample.resources for v in r.variants.values() for t in v.removed | v.added}
     assert {str(p) for p in changed} == {CODE_VALUES}
+
+
+def test_the_new_documents_pass_the_official_files_of_their_profile(sample, shapes):
+    """The documents of the Directory's FAIR Data Point tables (data services, endpoints, Directory catalogues,
+    publishers, organisations) pass Health-RI v2.0.2 in the default profile and R8 + DCAT-AP 3.0.1 in the
+    healthdcat-ap profile, each on its own."""
+    new = [r for r in sample.resources
+           if r.kind == "service" or r.table in ("Catalogs", "Publishers", "Organisations")]
+    assert {r.kind for r in new} == {"service", "catalog", "agent", "contact"} and len(new) == 6
+    assert check_each(new, shapes["health-ri"]) == []
+    assert check_each(new, shapes["dcat-ap"]) == []
+    assert check_each(new, shapes["healthdcat-ap"], "healthdcat-ap") == []
+    assert check_each(new, shapes["dcat-ap"], "healthdcat-ap") == []

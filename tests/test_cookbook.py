@@ -54,6 +54,7 @@ class Sample:
     def __init__(self, data: Path) -> None:
         self.biobanks = {r["id"]: r for r in _rows(data, "Biobanks.csv")}
         self.networks = {r["id"]: r for r in _rows(data, "Networks.csv")}
+        self.catalogs = {r["id"]: r for r in _rows(data, "Catalogs.csv")}
         self.persons = {r["id"]: r for r in _rows(data, "Persons.csv")}
         rows = {r["id"]: r for r in _rows(data, "Collections.csv")}
 
@@ -211,8 +212,9 @@ def check_collections_for_children(store: ox.Store, recipe: Recipe, sample: Samp
 def check_networks_and_members(store: ox.Store, recipe: Recipe, sample: Sample) -> None:
     expected = {(sample.networks[n]["name"], r["name"]) for r in sample.collections
                 for n in _split(r["network"])}
+    expected |= {(sample.catalogs[c]["title"], r["name"]) for r in sample.collections for c in _split(r["catalog"])}
     got = {(r["networkTitle"], r["title"]) for r in rows_of(store, recipe)}
-    assert got == expected and len({n for n, _ in expected}) == len(sample.networks)
+    assert got == expected and len({n for n, _ in expected}) == len(sample.networks) + len(sample.catalogs)
 
 
 def check_collections_without_own_access_route(store: ox.Store, recipe: Recipe, sample: Sample) -> None:

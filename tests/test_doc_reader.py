@@ -79,3 +79,16 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     (tmp_path / "records.yaml").write_text("biobank: []\n")
     with pytest.raises(InputError, match="unknown top-level key"):
         load_records(tmp_path)
+
+
+def test_a_document_without_an_optional_list_is_an_export_without_that_table(sample_dir: Path, tmp_path: Path) -> None:
+    """Leaving `publishers` out of a document is like leaving Publishers.csv out of an export: a collection's
+    optional `publisher` is then left out with a notice, not reported as a dangling reference."""
+    doc = document_from_csv(sample_dir)
+    for key in ("publishers", "data_services", "endpoints"):
+        del doc[key]
+    (tmp_path / "records.json").write_text(json.dumps(doc))
+    shutil.copy(sample_dir / "bbfair.toml", tmp_path / "bbfair.toml")
+    cat = load_records(tmp_path)
+    assert cat.collections["bbmri-eric:ID:BE_SCH:collection:cf"].publisher is None
+    assert any("publisher (refers to Publishers, which the export does not include)" in n for n in cat.notices)

@@ -463,6 +463,26 @@ def test_isolation_renames_only_shared_described_nodes() -> None:
     assert curie(DCT.title.n3()) == "dct:title" and curie("^" + DCT.isPartOf.n3()) == "^dct:isPartOf"
 
 
+def test_a_shared_node_with_a_fragment_is_renamed_to_a_valid_iri() -> None:
+    """Regression: a shared `…/agent/X#identifier` was copied to `…#identifier#harvest-copy-1`, which no
+    N-Triples parser accepts, so check-harvest failed on the Directory's identifiers; the copy now continues the
+    fragment, parses, and maps back."""
+    from pyoxigraph import RdfFormat, parse
+
+    ident = URIRef("https://x.org/agent/X#identifier")
+    graphs = []
+    for name in ("a", "b"):
+        g = Graph()
+        g.add((URIRef(f"https://x.org/{name}"), DCT.identifier, ident))
+        g.add((ident, DCT.title, Literal("X")))
+        graphs.append(g)
+    isolated = Isolated(graphs, frozenset())
+    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for doc in isolated.documents for s, p, o in doc)
+    copies = {str(q.subject.value) for q in parse(text.encode(), RdfFormat.N_TRIPLES)
+              if str(q.subject.value).startswith(str(ident))}
+    assert len(copies) == 2 and all(c.count("#") == 1 for c in copies)
+    assert {isolated.owners(URIRef(c).n3())[0] for c in copies} == {ident.n3()}
+
 def _records(n: int, broken: set[int]) -> list[Record]:
     base = "https://x.org"
     out = []

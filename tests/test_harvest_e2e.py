@@ -40,9 +40,12 @@ def test_every_collection_is_harvested_and_valid(live_sample) -> None:
     assert [r.url for r in report.invalid] == [], text
     assert report.dropped == [], text
     assert report.ok and report.exit_code == 0, text
-    # the walk reached the root, every catalogue and every distribution (listed in the containers), nothing else
+    # the walk reached the root, every catalogue, distribution and data service (listed in the containers), nothing
+    # else; a data service is no record (the harvester takes datasets)
     visited = {v.url for v in report.visits}
-    assert visited == {f"{live_sample.url}/"} | docs["catalog"] | docs["dataset"] | docs["distribution"]
+    assert visited == {f"{live_sample.url}/"} | docs["catalog"] | docs["dataset"] | docs["distribution"] | \
+        docs["service"]
+    assert docs["service"]
     assert all(v.status == 200 and v.parsed and v.final_url is None for v in report.visits)
     # catalogues are seen but are no records unless harvest_catalogs is on
     assert {v.url for v in report.catalogs_seen} == docs["catalog"]

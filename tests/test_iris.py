@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import rows, write
 
 from bbfair.builder.pipeline import convert_directory
 from bbfair.errors import InputError
@@ -51,5 +52,21 @@ def test_colliding_slugs_are_reported(sample_copy: Path) -> None:
     path.write_text(path.read_text() + "\n".join(rows) + "\n")
     with pytest.raises(InputError) as info:
         convert_directory(sample_copy)
-    assert "same IRI slug 'BE_x-y'" in str(info.value)
+    assert "same IRI (contact/BE_x-y)" in str(info.value)
     assert "Persons.csv" in str(info.value)
+
+
+def test_ids_of_tables_that_share_an_iri_kind_must_not_collide(sample_copy: Path) -> None:
+    """Regression: a biobank and a network with the same local id (`bbmri-eric:ID:BE_X`, `bbmri-eric:networkID:BE_X`)
+    both became `{base}/catalog/BE_X` and `{base}/agent/BE_X`; so would a Catalogs record. The later one is
+    reported, naming the first."""
+    header, data = rows(sample_copy / "Catalogs.csv")
+    data.append({**dict.fromkeys(header, ""), "id": "BE_SUH", "title": "A catalogue named like a biobank",
+                 "license": "http://creativecommons.org/publicdomain/zero/1.0/",
+                 "conforms_to": "https://semiceu.github.io/DCAT-AP/releases/3.0.1/"})
+    write(sample_copy / "Catalogs.csv", header, data)
+    with pytest.raises(InputError) as info:
+        convert_directory(sample_copy)
+    problem = next(p for p in info.value.problems if p.file and p.file.endswith("Catalogs.csv"))
+    assert "same IRI (catalog/BE_SUH) as Biobanks 'bbmri-eric:ID:BE_SUH'" in problem.message
+    assert problem.column == "id" and problem.line == 3 and problem.record == "BE_SUH"

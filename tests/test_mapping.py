@@ -27,7 +27,7 @@ def doc(conv, iri: URIRef):
 
 def test_one_dataset_per_published_collection(conv) -> None:
     assert conv.counts["dataset"] == 68 and conv.counts["distribution"] == 68
-    assert conv.counts["catalog"] == 19 + 4 + 1  # biobanks + networks + node catalogue
+    assert conv.counts["catalog"] == 19 + 4 + 1 + 1  # biobanks + networks + Directory catalogue + node catalogue
     withdrawn = URIRef(f"{BASE}/dataset/BE_SUH-collection-gastric")
     assert not [r for r in conv.resources if r.iri == withdrawn]
 
@@ -38,7 +38,9 @@ def test_collection_core_properties(conv) -> None:
     assert g.value(BREAST, DCT.identifier) == Literal("bbmri-eric:ID:BE_SUH:collection:breast")
     assert set(g.objects(BREAST, DCAT.theme)) == {EU["data-theme/HEAL"]}
     assert g.value(BREAST, DCT.accessRights) == EU["access-right/NON_PUBLIC"]
-    assert g.value(BREAST, HEALTH.healthCategory) == HDEU["healthcategories/EINS"]
+    # EINS for every collection; medical records add EHRS (vocab/health-categories.csv)
+    assert set(g.objects(BREAST, HEALTH.healthCategory)) == {HDEU["healthcategories/EINS"],
+                                                             HDEU["healthcategories/EHRS"]}
     assert g.value(BREAST, DCT.spatial) == EU["country/BEL"]
     assert g.value(BREAST, HEALTH.numberOfUniqueIndividuals) == Literal("2310", datatype=XSD.nonNegativeInteger)
     assert g.value(BREAST, HEALTH.numberOfRecords) == Literal("8450", datatype=XSD.nonNegativeInteger)
@@ -135,3 +137,49 @@ def test_vocab_concepts_are_published(conv) -> None:
     g = doc(conv, concept)
     assert g.value(concept, URIRef("http://www.w3.org/2004/02/skos/core#exactMatch")) == URIRef(
         "http://purl.obolibrary.org/obo/OBI_0100016")
+
+
+# ------------------------------------------------------------------ the Directory's FAIR Data Point columns (issue 19)
+
+CF = URIRef(f"{BASE}/dataset/BE_SCH-collection-cf")
+
+
+def test_a_collections_publisher_replaces_its_biobank_as_publisher(conv) -> None:
+    g = doc(conv, CF)
+    consortium = URIRef(f"{BASE}/agent/Sample-Belgian-Biobank-Consortium")
+    biobank = URIRef(f"{BASE}/agent/BE_SCH")
+    assert g.value(CF, DCT.publisher) == consortium and (consortium, FOAF.name, None) in g
+    assert g.value(CF, DCT.creator) == biobank and (biobank, FOAF.name, None) in g  # still made and held by it
+    assert g.value(CF, URIRef("http://data.europa.eu/930/custodian")) == biobank
+    assert doc(conv, BREAST).value(BREAST, DCT.publisher) == URIRef(f"{BASE}/agent/BE_SUH")  # no publisher column
+
+
+def test_a_collections_license_and_languages(conv) -> None:
+    g = doc(conv, CF)
+    license_ = URIRef("http://creativecommons.org/licenses/by/4.0/")
+    assert g.value(CF, DCT.license) == license_ and (license_, RDF.type, DCT.LicenseDocument) in g
+    assert set(g.objects(CF, DCT.language)) == {EU["language/ENG"], EU["language/NLD"]}  # not the node's three
+    assert len(set(doc(conv, BREAST).objects(BREAST, DCT.language))) == 3  # no language column: bbfair.toml's
+
+
+def test_access_types_sops_and_donor_magnitude_are_code_list_concepts(conv) -> None:
+    found = {(p, o) for r in conv.by_kind("dataset") for _s, p, o in r.triples
+             if p in (BBFAIR.accessFee, BBFAIR.accessJointProject, BBFAIR.sop, BBFAIR.orderOfMagnitudeDonors)}
+    schemes = {p: {str(o).rsplit("/", 2)[-2] for q, o in found if q == p} for p, _o in found}
+    assert schemes == {BBFAIR.accessFee: {"access-type"}, BBFAIR.accessJointProject: {"access-type"},
+                       BBFAIR.sop: {"sop"}, BBFAIR.orderOfMagnitudeDonors: {"sample-size"}}
+
+
+def test_a_duc_profile_is_a_policy_of_the_access_route(sample_copy: Path) -> None:
+    from helpers import rows, write
+
+    header, data = rows(sample_copy / "Collections.csv")
+    data = [{**row, "duc_profile": "https://suh.example.be/duc/breast.json" if row["id"].endswith("breast") else ""}
+            for row in data]
+    write(sample_copy / "Collections.csv", [*header, "duc_profile"], data)
+    conv = convert_directory(sample_copy)
+    dist = URIRef(f"{BASE}/distribution/BE_SUH-collection-breast")
+    g = doc(conv, dist)
+    policy = URIRef("https://suh.example.be/duc/breast.json")
+    assert g.value(dist, URIRef("http://www.w3.org/ns/odrl/2/hasPolicy")) == policy
+    assert (policy, RDF.type, URIRef("http://www.w3.org/ns/odrl/2/Policy")) in g

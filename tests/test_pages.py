@@ -132,7 +132,8 @@ def test_every_document_renders_a_named_page(documents: Documents, env: jinja2.E
         assert not [h for h in html.hrefs if h.startswith("javascript:")]
         for kind, text in html.scripts:
             assert kind == "application/ld+json" and json.loads(text)["@id"] == doc.iri
-    assert kinds == {"fdp", "catalog", "dataset", "distribution", "agent", "contact", "container", "concept", "scheme"}
+    assert kinds == {"fdp", "catalog", "dataset", "distribution", "service", "agent", "contact", "container", "concept",
+                     "scheme"}
 
 
 def test_catalogue_pages_list_members_with_counts(documents: Documents, env: jinja2.Environment) -> None:

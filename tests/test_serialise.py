@@ -52,7 +52,8 @@ def test_graphs_hold_owned_statements_and_documents_everything(sample_dir) -> No
 
 def test_other_profiles_are_stored_as_the_change_that_makes_their_document(sample_dir) -> None:
     """A document that differs in another profile is kept as the lines to take out and add; applied to the
-    default document they give that profile's document exactly (a catalogue too, through its datasets)."""
+    default document they give that profile's document exactly (a catalogue and a data service too, through the
+    datasets they embed)."""
     import zlib
     from datetime import UTC, datetime
 
@@ -75,4 +76,4 @@ def test_other_profiles_are_stored_as_the_change_that_makes_their_document(sampl
         got = set(Graph().parse(data=body.decode(), format="nt"))
         assert got == set(res.graph_in("healthdcat-ap")), res.iri
         assert len(zlib.decompress(change)) < len(zlib.decompress(written.packed)) / 3
-    assert kinds == {"dataset", "catalog"}
+    assert kinds == {"dataset", "catalog", "service"}  # a data service embeds the datasets it serves

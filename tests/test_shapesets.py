@@ -40,11 +40,11 @@ NS = {name: f"https://w3id.org/bbfair/shapes/{name}#" for name in PROFILES}
 
 FDP_FIXED = "fdp-spec-v1.2/molgenis-fixed/FAIRDataPointShape.ttl"
 #: the kinds each official set is compared on
-KINDS = {"health-ri": ("catalog", "dataset", "distribution", "agent", "contact", "fdp"),
-         "dcat-ap": ("catalog", "dataset", "distribution", "agent", "contact", "fdp"),
-         "healthdcat-ap": ("catalog", "dataset", "distribution", "agent", "contact", "fdp"),
+KINDS = {"health-ri": ("catalog", "dataset", "distribution", "service", "agent", "contact", "fdp"),
+         "dcat-ap": ("catalog", "dataset", "distribution", "service", "agent", "contact", "fdp"),
+         "healthdcat-ap": ("catalog", "dataset", "distribution", "service", "agent", "contact", "fdp"),
          "fdp": ("fdp",)}
-VALIDATED = ("fdp", "catalog", "dataset", "distribution", "agent", "contact", "container")
+VALIDATED = ("fdp", "catalog", "dataset", "distribution", "service", "agent", "contact", "container")
 
 GUARD = URIRef("urn:x-shacl:guard")  # R8's "a dataset submission contains a dcat:Dataset" (SHACL-SPARQL)
 #: the publication profile whose documents each shape set is checked on (None: the default, Health-RI's); the
@@ -249,6 +249,8 @@ def _picks(sample):
         return (res.iri, CODE_VALUES, None) in res.graph and (res.iri, URIRef(BBFAIR + "ageLow"), None) in res.graph
     picks = {kind: first(sample, kind) for kind in ("catalog", "distribution", "agent", "contact", "fdp")}
     picks["dataset"] = first(sample, "dataset", rich)
+    # the Beacon: a data service that serves (and embeds) a collection, with a publisher and a person as contact
+    picks["service"] = first(sample, "service", lambda r: (r.iri, DCAT.servesDataset, None) in r.graph)
     return picks
 
 
@@ -267,7 +269,7 @@ def variants(sample):
             for name, profile in VARIANT.items()}
 
 
-@pytest.mark.parametrize("kind", ["dataset", "distribution", "catalog", "agent", "contact", "fdp"])
+@pytest.mark.parametrize("kind", ["dataset", "distribution", "catalog", "service", "agent", "contact", "fdp"])
 def test_dropping_a_mandatory_property(kind, variants, ours, official, background):
     """Drop, one at a time, every property of the document's own node that an official file makes mandatory."""
     iri, graph = variants["health-ri"][kind]
@@ -279,7 +281,7 @@ def test_dropping_a_mandatory_property(kind, variants, ours, official, backgroun
                 compare(name, kind, without(variants[name][kind][1], iri, pred), ours, official, background,
                         expect=False)
         dropped += 1
-    assert dropped >= (3 if kind in ("dataset", "distribution", "fdp", "catalog", "agent") else 2)
+    assert dropped >= (3 if kind in ("dataset", "distribution", "fdp", "catalog", "agent", "service") else 2)
 
 
 def test_dropping_from_embedded_agents_and_contacts(variants, ours, official, background):
@@ -330,7 +332,9 @@ def mutations(iri, graph):
         ("dcat-ap", "healthdcat-ap")
     yield "unknown access right", replaced(graph, iri, DCT.accessRights, URIRef(AR + "access-right/SECRET")), \
         ("health-ri", "dcat-ap", "healthdcat-ap")
-    yield "theme not HEAL", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/AGRI")), \
+    # AGRI is an EU data theme (the Directory's Themes list has it): DCAT-AP accepts it, only R8 wants HEAL
+    yield "theme not HEAL", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/AGRI")), ("healthdcat-ap",)
+    yield "theme not an EU data theme", replaced(graph, iri, DCAT.theme, URIRef(AR + "data-theme/XXXX")), \
         ("dcat-ap", "healthdcat-ap")
     yield "unknown health category", replaced(graph, iri, URIRef(HEALTH + "healthCategory"),
                                               URIRef("https://hdeu-dcat.data.health.europa.eu/resource/authority/"
@@ -451,3 +455,96 @@ def test_profiles_want_the_code_form_their_standard_does(documents, ours, backgr
     assert results(data_graph(as_iri, background), ours["bbfair"]) == []
     assert results(data_graph(as_code, background), ours["bbfair"]) == []
     assert {p for _f, p, *_x in results(data_graph(as_iri, background), ours["healthdcat-ap"])} == {str(CODE_VALUES)}
+
+
+# ------------------------------------------------------------------ data services and annotations (issue 19)
+
+ADMS = "http://www.w3.org/ns/adms#"
+SKOS_NOTATION = URIRef("http://www.w3.org/2004/02/skos/core#notation")
+DQV_ANNOTATION = URIRef("http://www.w3.org/ns/dqv#hasQualityAnnotation")
+OA_BODY = URIRef("http://www.w3.org/ns/oa#hasBody")
+
+
+def service_mutations(iri, graph):
+    """(label, broken triples, profiles expected to object) for the data-service rules of each standard."""
+    yield "endpoint URL as text", replaced(graph, iri, DCAT.endpointURL, Literal("https://beacon.example.org")), \
+        ("health-ri", "dcat-ap", "healthdcat-ap")
+    yield "endpoint description as text", replaced(graph, iri, DCAT.endpointDescription, Literal("an API")), \
+        ("health-ri", "dcat-ap", "healthdcat-ap")
+    yield "two licences", [*list(graph), (iri, DCT.license, URIRef("https://example.org/other-licence")),
+                           (URIRef("https://example.org/other-licence"), RDF.type, DCT.LicenseDocument)], \
+        ("health-ri", "dcat-ap", "healthdcat-ap")
+    yield "unknown access right", replaced(graph, iri, DCT.accessRights, URIRef(AR + "access-right/SECRET")), \
+        ("dcat-ap", "healthdcat-ap")
+    yield "publisher untyped", replaced(graph, iri, DCT.publisher, UNTYPED), ("health-ri", "dcat-ap", "healthdcat-ap")
+    yield "no theme", without(graph, iri, DCAT.theme), ("health-ri",)
+    yield "served collection untyped", replaced(graph, iri, DCAT.servesDataset, UNTYPED), ("dcat-ap", "healthdcat-ap")
+    yield "specification untyped", replaced(graph, iri, DCT.conformsTo, UNTYPED), ("dcat-ap", "healthdcat-ap")
+
+
+def test_broken_data_services(variants, ours, official, background):
+    """DataServices: the Health-RI v2.0.2, DCAT-AP 3.0.1 and R8 rules, each caught by our restatement with our own
+    messages, and nothing more."""
+    for name in ("health-ri", "dcat-ap", "healthdcat-ap"):
+        iri, graph = variants[name]["service"]
+        for label, broken, objecting in service_mutations(iri, graph):
+            try:
+                caught = compare(name, "service", broken, ours, official, background, expect=False)
+            except AssertionError as err:
+                raise AssertionError(f"{label}: {err}") from None
+            assert bool(caught) == (name in objecting), f"{label}: {name} {'missed' if not caught else 'objected'}"
+
+
+def test_broken_identifiers_locations_and_certificates(sample, ours, official, background):
+    """The nodes a collection or biobank document describes besides itself: other identifiers (adms:Identifier),
+    locations (dct:Location) and quality certificates (dqv:QualityCertificate)."""
+    base = sample.base
+    cf = first(sample, "dataset", lambda r: str(r.iri) == f"{base}/dataset/BE_SCH-collection-cf")
+    suh = first(sample, "catalog", lambda r: str(r.iri) == f"{base}/catalog/BE_SUH")
+
+    def cases(name):
+        graph, suh_graph = cf.graph_in(VARIANT[name]), suh.graph_in(VARIANT[name])
+        ident = next(graph.objects(cf.iri, URIRef(ADMS + "identifier")))
+        where = next(o for o in graph.objects(cf.iri, DCT.spatial) if str(o).endswith("#location"))
+        cert = next(suh_graph.objects(suh.iri, DQV_ANNOTATION))
+        yield "identifier without notation", "dataset", without(graph, ident, SKOS_NOTATION), ("health-ri",)
+        yield "identifier with two notations", "dataset", [*list(graph), (ident, SKOS_NOTATION, Literal("other"))], \
+            ("health-ri", "dcat-ap", "healthdcat-ap")
+        yield "two centre points", "dataset", [*list(graph), (where, DCAT.centroid, Literal("POINT(0 0)"))], \
+            ("dcat-ap", "healthdcat-ap")
+        yield "certificate with two documents", "catalog", \
+            [*list(suh_graph), (cert, OA_BODY, URIRef("https://example.org/x"))], ("health-ri",)
+
+    for name in ("health-ri", "dcat-ap", "healthdcat-ap"):
+        for label, kind, broken, objecting in cases(name):
+            try:
+                caught = compare(name, kind, broken, ours, official, background, expect=False)
+            except AssertionError as err:
+                raise AssertionError(f"{label}: {err}") from None
+            assert bool(caught) == (name in objecting), f"{label}: {name} {'missed' if not caught else 'objected'}"
+
+
+def test_bbfair_rules_of_the_new_columns(sample, ours, background):
+    """bbfair's own rules on what the Directory's newer columns become: code lists of access types and SOPs,
+    quality-certificate standards and levels, WKT points, EJP RD flags, endpoint addresses."""
+    base = sample.base
+    cf = first(sample, "dataset", lambda r: str(r.iri) == f"{base}/dataset/BE_SCH-collection-cf")
+    suh = first(sample, "catalog", lambda r: str(r.iri) == f"{base}/catalog/BE_SUH")
+    beacon = first(sample, "service", lambda r: (r.iri, DCAT.servesDataset, None) in r.graph)
+    graph = cf.graph
+    where = next(o for o in graph.objects(cf.iri, DCT.spatial) if str(o).endswith("#location"))
+    cert = next(suh.graph.objects(suh.iri, DQV_ANNOTATION))
+    ejp = "https://w3id.org/ejp-rd/vocabulary#"
+    cases = {
+        "accessFee": (cf.iri, [*list(graph), (cf.iri, URIRef(BBFAIR + "accessFee"),
+                                              URIRef(f"{base}/vocab/sop/sample_storage_sop"))]),
+        "Location-centroid": (where, replaced(graph, where, DCAT.centroid, Literal(
+            "50.85 4.35", datatype=URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")))),
+        "EjpFlags-personalData": (cf.iri, replaced(graph, cf.iri, URIRef(ejp + "personalData"), Literal("maybe"))),
+        "QualityCertificate-standard": (cert, replaced(suh.graph, cert, DCT.conformsTo, UNTYPED)),
+        "DataService-endpointURL": (beacon.iri, replaced(beacon.graph, beacon.iri, DCAT.endpointURL,
+                                                         URIRef("ftp://beacon.example.org"))),
+    }
+    for shape, (focus, broken) in cases.items():
+        by_shape = bbfair_foci(broken, ours, background)
+        assert str(focus) in by_shape.get(shape, set()), f"{shape}: {by_shape}"

@@ -122,6 +122,30 @@ SCHEMES: tuple[Scheme, ...] = (
         "BBMRI-ERIC Directory common network elements",
         "What the biobanks or collections of a network have in common (MIABIS network).",
     ),
+    Scheme(
+        "access-type",
+        "AccessTypes.csv",
+        "BBMRI-ERIC Directory access types",
+        "What a collection gives access to (samples, data, images) on a fee basis or through a joint project.",
+    ),
+    Scheme(
+        "sop",
+        "SOPs.csv",
+        "BBMRI-ERIC Directory process descriptions and SOPs",
+        "Process descriptions (PDs) and standard operating procedures (SOPs) a collection has available.",
+    ),
+    Scheme(
+        "quality-standard",
+        "QualityStandards.csv",
+        "BBMRI-ERIC Directory quality standards",
+        "Standards and technical specifications a biobank or collection is certified, accredited or audited for.",
+    ),
+    Scheme(
+        "assessment-level",
+        "AssessmentLevels.csv",
+        "BBMRI-ERIC Directory assessment levels",
+        "How conformity with a quality standard was assessed (BBMRI-ERIC audit, accredited certification).",
+    ),
 )
 
 

@@ -10,9 +10,11 @@ what the build keeps: each resource's stamp, the findings, the graphs and docume
 the node catalogue, and those of the datasets some network lists. The rdflib graphs of a family live only
 while it is being worked on.
 
-Order of work: the biobank families and the code lists first; then the networks (a network embeds its member
-datasets and biobank catalogues by the stand-ins their families sent back); then, in this process, the node
-catalogue and the FDP root over every catalogue's stand-in. A resource is
+Order of work: the biobank families and the code lists first; then the data services and endpoints (a service
+embeds the datasets it serves by their stand-ins); then the networks and the Directory catalogues (a network embeds
+its member datasets and biobank catalogues, a Directory catalogue its collections and data services, by the
+stand-ins their families sent back); then, in this process, the node catalogue and the FDP root over every
+catalogue's stand-in and the stand-ins of the services no Directory catalogue lists. A resource is
 hashed, stamped and validated exactly as in a whole conversion (`mapping.convert.convert`), so both give the
 same documents, times and version tags.
 """
@@ -25,83 +27,38 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Protocol, TypeVar
 
 from rdflib import URIRef
 
 from ..mapping.context import Context
-from ..mapping.convert import Plan, agent_resources, biobank_family, network_family, plan, top, vocab_resources
+from ..mapping.convert import (
+    Plan,
+    agent_resources,
+    biobank_family,
+    directory_catalog_family,
+    network_family,
+    plan,
+    service_family,
+    top,
+    vocab_resources,
+)
 from ..mapping.resource import Resource, Triple
 from ..mapping.stamps import Stamp, stamp
 from ..rdf.digest import content_hashes
 from ..rdf.ntriples import statements
-from ..records.models import Collection
-from ..store.serialise import Serialiser, Written, holders
+from ..store.serialise import Serialiser, holders
 from ..validation.engine import Result, consecutive_groups, default_workers, validate_resources
 from ..validation.passes import Validation
-from ..validation.report import Finding, Locator
+from ..validation.report import Locator
 from . import memory
 from .forked import die_with_parent
+from .stream_pieces import Collector, Family, Member, Outcome, Piece, S, Sink
+
+__all__ = ["Family", "Job", "Member", "Outcome", "Piece", "S", "Sink", "changed", "owned_iris", "prepare", "run"]
 
 Progress = Callable[[str, int, int], None]
 #: collections converted per task: small enough to bound a worker's memory, large enough to amortise a task
 CHUNK_COLLECTIONS = 400
-
-
-class Sink(Protocol):
-    """Where the written resources go (a local `Staging` build or a remote store's spool)."""
-
-    def write(self, items: Sequence[Written]) -> None: ...
-
-    def write_deltas(self, token: str, removed: str, added: str) -> None:
-        """N-Quads that turn the default profile's quad store into profile `token`'s (every resource's, changed
-        or not: the profile's store is made anew from the default one at each build)."""
-
-    def abort(self) -> None: ...
-
-
-S = TypeVar("S", bound=Sink)
-
-
-@dataclass
-class Member:
-    """A catalogue or dataset as another catalogue embeds it: its summary triples and full content hash. The
-    summary waits pickled (rdflib terms take ~14 KB a dataset summary; 20k network member datasets would hold
-    ~0.3 GiB until the network tasks run)."""
-
-    iri: str
-    packed: bytes
-    digest: str
-    kind: str = "catalog"
-
-    @classmethod
-    def of(cls, res: Resource, digest: str) -> Member:
-        packed = pickle.dumps((res.summary, res.summary_variants), pickle.HIGHEST_PROTOCOL)
-        return cls(str(res.iri), packed, digest, res.kind)
-
-    def stand_in(self) -> Resource:
-        summary, variants = pickle.loads(self.packed)
-        return Resource(URIRef(self.iri), self.kind, summary=summary, summary_variants=variants, digest=self.digest)
-
-
-@dataclass
-class Piece:
-    """What one task sends back."""
-
-    stamps: dict[str, Stamp] = field(default_factory=dict)
-    triples: dict[str, int] = field(default_factory=dict)
-    written: list[Written] = field(default_factory=list)
-    #: (resource IRI, finding)
-    findings: list[tuple[str, Finding]] = field(default_factory=list)
-    #: validation results of every document, by version tag (what the validation cache keeps)
-    fresh: dict[str, list[Result]] = field(default_factory=dict)
-    members: list[Member] = field(default_factory=list)
-    #: the datasets a network embeds, as their stand-ins
-    network_datasets: list[Member] = field(default_factory=list)
-    #: (resource IRI, profile token, N-Quads out, N-Quads in): see `Sink.write_deltas`
-    deltas: list[tuple[str, str, str, str]] = field(default_factory=list)
-    collections: int = 0
-    validated: int = 0
 
 
 @dataclass
@@ -117,7 +74,7 @@ class Job:
     #: the IRIs of every resource: all but the agents and contacts from the start, those as they are described
     owned: set[str]
     config_file: str
-    #: the IRIs of the datasets some network embeds
+    #: the IRIs of the datasets some network, Directory catalogue or data service embeds
     network_members: set[str] = field(default_factory=set)
     #: node IRI -> the resource whose graph holds its description (`store.serialise.holders`)
     held: dict[str, str] = field(default_factory=dict)
@@ -153,6 +110,14 @@ def owned_iris(ctx: Context, families: Plan, vocab: Sequence[Resource]) -> set[s
     for net in cat.networks:
         iri = iris.catalog(net)
         out |= {str(iri), str(iris.container(iri, "datasets")), str(iris.container(iri, "catalogs"))}
+    for catalog in cat.catalogs:
+        iri = iris.catalog(catalog)
+        out |= {str(iri), str(iris.container(iri, "datasets"))}
+        if families.catalog_services.get(catalog):
+            out.add(str(iris.container(iri, "services")))
+    out |= {str(iris.service(s)) for s in [*cat.services, *cat.endpoints]}
+    if families.node_services:
+        out.add(str(iris.container(node, "services")))
     out |= {str(r.iri) for r in vocab}
     return out
 
@@ -203,18 +168,6 @@ def _new_agents(job: Job) -> list[Resource]:
     return agent_resources(job.ctx, fresh)
 
 
-@dataclass
-class Family:
-    """A biobank task's family: the biobank and the records of its collections. The records travel with the
-    task, pickled (~8 MB for 10k collections), so that the build lets go of the record objects (~0.7 GiB at
-    100k collections) before the workers fork: neither the build nor its workers hold them while they run."""
-
-    biobank: str
-    collections: list[Collection]
-    #: collection id -> the dataset IRIs of its child collections (those of this family's collections)
-    children: dict[str, list[URIRef]]
-
-
 def _biobanks(task: bytes) -> Piece:
     assert _JOB is not None
     job = _JOB
@@ -256,6 +209,33 @@ def _network(task: tuple[str, list[Member], list[Member]]) -> Piece:
     return piece
 
 
+def _service(task: tuple[str, list[Member]]) -> Piece:
+    """A data service's or endpoint's document, embedding the datasets it serves by their stand-ins."""
+    assert _JOB is not None
+    job = _JOB
+    service_id, served = task
+    made = service_family(job.ctx, service_id, [m.stand_in() for m in served])
+    piece = Piece()
+    hashes = _finish(job, made, piece)
+    piece.services.append(Member.of(made[0], hashes[0]))
+    _finish(job, _new_agents(job), piece)
+    return piece
+
+
+def _directory_catalog(task: tuple[str, list[Member], list[Member]]) -> Piece:
+    """A Directory catalogue, embedding its collections and data services by their stand-ins."""
+    assert _JOB is not None
+    job = _JOB
+    catalog_id, datasets, services = task
+    made = directory_catalog_family(job.ctx, catalog_id, [m.stand_in() for m in datasets],
+                                    [m.stand_in() for m in services])
+    piece = Piece()
+    hashes = _finish(job, made, piece)
+    piece.members.append(Member.of(made[0], hashes[0]))
+    _finish(job, _new_agents(job), piece)
+    return piece
+
+
 def _chunks(job: Job) -> list[list[Family]]:
     """The biobank families in tasks of about CHUNK_COLLECTIONS collections (whole biobanks, in input order); a
     small catalogue gets several tasks per worker, so the workers share the work."""
@@ -267,51 +247,6 @@ def _chunks(job: Job) -> list[list[Family]]:
                     {c.id: plan_.children[c.id] for c in plan_.collections.get(bb, []) if c.id in plan_.children})
              for bb in group]
             for group in consecutive_groups(sizes, sizes.__getitem__, target)]
-
-
-@dataclass
-class Outcome:
-    """What the streamed build found and wrote."""
-
-    stamps: dict[str, Stamp]
-    findings: list[Finding]
-    fresh: dict[str, list[Result]]
-    triples: int
-    validated: int
-
-
-class _Collector:
-    """Merges pieces in this process: each resource once (a worker may send an agent another sent too)."""
-
-    def __init__(self, sink: Sink) -> None:
-        self.sink = sink
-        self.stamps: dict[str, Stamp] = {}
-        self.findings: list[Finding] = []
-        self.fresh: dict[str, list[Result]] = {}
-        self.triples = 0
-        self.validated = 0
-        self.members: list[Member] = []
-        self.network_datasets: dict[str, Member] = {}
-        self.violations = False
-
-    def add(self, piece: Piece) -> None:
-        new = {iri for iri in piece.stamps if iri not in self.stamps}
-        for iri in new:
-            self.stamps[iri] = piece.stamps[iri]
-            self.triples += piece.triples[iri]
-        for iri, finding in piece.findings:
-            if iri in new:
-                self.findings.append(finding)
-                self.violations = self.violations or finding.severity == "violation"
-        self.fresh.update(piece.fresh)
-        self.validated += piece.validated
-        self.members += piece.members
-        self.network_datasets.update((m.iri, m) for m in piece.network_datasets)
-        if not self.violations:  # once invalid, nothing will be published: stop writing
-            self.sink.write([w for w in piece.written if w.iri in new])
-            for iri, token, out, in_ in piece.deltas:
-                if iri in new:
-                    self.sink.write_deltas(token, out, in_)
 
 
 def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
@@ -332,7 +267,7 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
     failed = True
     try:
         sink = open_sink()
-        collector = _Collector(sink)
+        collector = Collector(sink)
         def each(func: Callable, tasks: Iterable) -> Iterator[Piece]:
             return pool.imap_unordered(func, tasks) if pool is not None else map(func, tasks)
 
@@ -345,16 +280,26 @@ def run(job: Job, open_sink: Callable[[], S], workers: int | None = None,
         for piece in each(_vocab, [None]):
             collector.add(piece)
         biobank_members = {m.iri: m for m in collector.members}
-        iris = job.ctx.iris
-        networks = [(nid, [biobank_members[str(iris.catalog(b))] for b in job.plan.network_biobanks.get(nid, [])],
-                     [collector.network_datasets[str(iris.dataset(c))]
-                      for c in job.plan.network_collections.get(nid, [])])
-                    for nid in job.ctx.catalogue.networks]
+        iris, cat, plan_ = job.ctx.iris, job.ctx.catalogue, job.plan
+        datasets = collector.network_datasets
+        services = [(sid, [datasets[str(iris.dataset(c))] for c in plan_.served.get(sid, [])])
+                    for sid in [*cat.services, *cat.endpoints]]
+        for piece in each(_service, services):
+            collector.add(piece)
+        networks = [(nid, [biobank_members[str(iris.catalog(b))] for b in plan_.network_biobanks.get(nid, [])],
+                     [datasets[str(iris.dataset(c))] for c in plan_.network_collections.get(nid, [])])
+                    for nid in cat.networks]
         for piece in each(_network, networks):
+            collector.add(piece)
+        directory = [(cid, [datasets[str(iris.dataset(c))] for c in plan_.catalog_collections.get(cid, [])],
+                      [collector.services[str(iris.service(s))] for s in plan_.catalog_services.get(cid, [])])
+                     for cid in cat.catalogs]
+        for piece in each(_directory_catalog, directory):
             collector.add(piece)
         # the node catalogue and the root, here: they embed every catalogue's stand-in
         catalogues = [m.stand_in() for m in collector.members]
-        last = top(job.ctx, catalogues)
+        listed = [collector.services[str(iris.service(s))].stand_in() for s in plan_.node_services]
+        last = top(job.ctx, catalogues, listed)
         for resources in (last, _new_agents(job)):
             piece = Piece()
             _finish(job, resources, piece)
@@ -386,7 +331,7 @@ def prepare(ctx: Context, shapes: Validation, background: list[Triple], previous
     build's graphs are of another layout)."""
     families = plan(ctx)
     shapes.compile()  # once, here, before the workers fork
-    in_networks = {str(ctx.iris.dataset(c)) for ids in families.network_collections.values() for c in ids}
+    in_networks = {str(ctx.iris.dataset(c)) for c in families.embedded()}
     vocab = vocab_resources(ctx, families)  # here for their IRIs only; the vocab task makes them again
     job = Job(ctx, families, shapes, background, previous, cached, owned_iris(ctx, families, vocab), config_file,
               in_networks, holders(vocab), rewrite)

@@ -39,8 +39,14 @@ from ..validation.shapesets import available as available_sets
 from .model import Finding, Record
 
 Triple = tuple[Node, Node, Node]
-_COPY = "#harvest-copy-"
-_COPY_PATTERN = re.compile(re.escape(_COPY) + r"\d+")
+_COPY = "harvest-copy-"
+#: an IRI with a fragment already (`…/agent/X#identifier`) cannot take a second `#`: its copy continues the fragment
+_COPY_PATTERN = re.compile(r"[#.]" + re.escape(_COPY) + r"\d+")
+
+
+def _copy_of(iri: Node, i: int) -> str:
+    """The IRI of record `i`'s copy of `iri`: a fragment of it, or a longer fragment when it has one already."""
+    return f"{iri}{'.' if '#' in iri else '#'}{_COPY}{i}"
 
 
 @lru_cache(maxsize=8)
@@ -114,7 +120,7 @@ class Isolated:
                 if node not in renamed:
                     return node
                 if node not in copies:
-                    new = BNode() if isinstance(node, BNode) else URIRef(f"{node}{_COPY}{i}")
+                    new = BNode() if isinstance(node, BNode) else URIRef(_copy_of(node, i))
                     copies[node] = new
                     self.back[new.n3()] = (node.n3(), i)
                 return copies[node]

@@ -3,7 +3,9 @@
 Each parent document carries the direct predicate (`fdp-o:metadataCatalog`, `dcat:catalog`, `dcat:dataset`)
 **and** an `ldp:DirectContainer` listing its children with `ldp:contains` (all the Health-RI harvester
 follows); children point back with `dct:isPartOf`. A biobank's or network's related resources (`related` column) are
-linked from its catalogue (`links.related`).
+linked from its catalogue (`links.related`); its location, other identifiers, quality certificates and
+collaboration flags too (`annotations`). The node catalogue also lists the catalogues of the Directory's Catalogs
+table (`dircatalogs`) and the data services and endpoints no such catalogue lists (`dcat:service`, `services`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rdflib import Literal, URIRef
 
 from ..rdf.namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
 from ..records import Biobank, Collection, Network
-from . import agents, links
+from . import agents, annotations, links
 from .context import DATA_THEME, EHDS, PUBLIC, Context
 from .resource import Resource, Triple
 
@@ -66,14 +68,15 @@ def _words(ctx: Context, scheme: str, codes: Iterable[str]) -> list[str]:
     return sorted({ctx.label(scheme, code) for code in codes})
 
 
-def catalog_core(iri: URIRef, title: str, description: str, publisher: tuple[URIRef, list[Triple]],
+def catalog_core(iri: URIRef, title: str, description: str | None, publisher: tuple[URIRef, list[Triple]],
                  contact: tuple[URIRef, list[Triple]]) -> list[Triple]:
     """A catalogue described just enough to satisfy the Catalog shapes of every standard: embedded in the
-    documents that point at it (`dcat:catalog`, `dct:isPartOf` have the range dcat:Catalog)."""
+    documents that point at it (`dcat:catalog`, `dct:isPartOf` have the range dcat:Catalog). A Directory
+    catalogue may lack a description: validation then names the column, here and in its own document."""
     return [
         (iri, RDF.type, DCAT.Catalog),
         (iri, DCT.title, Literal(title, lang="en")),
-        (iri, DCT.description, Literal(description, lang="en")),
+        *([(iri, DCT.description, Literal(description, lang="en"))] if description else []),
         (iri, DCT.publisher, publisher[0]),
         (iri, DCAT.contactPoint, contact[0]),
         (iri, DCATAP.applicableLegislation, EHDS),
@@ -128,14 +131,21 @@ def fdp_root(ctx: Context, node: Resource) -> list[Resource]:
     return [res, cont]
 
 
-def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource]:
-    """The national node catalogue listing every biobank and network catalogue."""
+def node_catalog(ctx: Context, member_catalogs: list[Resource], services: Sequence[Resource] = ()) -> list[Resource]:
+    """The national node catalogue listing every biobank, network and Directory catalogue, and the data services
+    and endpoints no Directory catalogue lists (each embedded by its summary: `dcat:service` has the range
+    dcat:DataService, whose shapes then apply inside this document)."""
     node = ctx.config.node
     members = [m.iri for m in member_catalogs]
     iri = ctx.iris.catalog(node.id)
     publisher, publisher_desc = agents.node_agent(ctx)
     contact, contact_desc = agents.node_contact(ctx)
     cont, cont_triples = container(ctx, iri, "catalogs", DCAT.catalog, f"Catalogues in {node.name}", members)
+    extra: list[Resource] = []
+    if services:
+        svc_cont, svc_triples = container(ctx, iri, "services", DCAT.service, f"Data services of {node.name}",
+                                          [s.iri for s in services])
+        extra.append(svc_cont)
     res = Resource(iri, "catalog", set(), node.id, parent=ctx.iris.root())
     res.add(_catalog_common(ctx, iri, (publisher, publisher_desc), list(ctx.config.catalog.keywords)))
     res.add([
@@ -151,9 +161,13 @@ def node_catalog(ctx: Context, member_catalogs: list[Resource]) -> list[Resource
     res.add((iri, DCT.hasPart, m) for m in members)
     res.embeds += member_catalogs
     res.add(cont_triples)
+    if services:
+        res.add((iri, DCAT.service, s.iri) for s in services)
+        res.embeds += list(services)
+        res.add(svc_triples)
     res.add(publisher_desc)
     res.add(contact_desc)
-    return [res, cont]
+    return [res, cont, *extra]
 
 
 def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource],
@@ -186,6 +200,10 @@ def biobank_catalog(ctx: Context, biobank: Biobank, members: list[Resource],
         res.add([(iri, DCT.alternative, Literal(biobank.acronym))])
     if biobank.url:
         res.add([(iri, FOAF.homepage, URIRef(biobank.url)), (URIRef(biobank.url), RDF.type, FOAF.Document)])
+    res.add(annotations.location(iri, biobank.location, biobank.latitude, biobank.longitude))
+    res.add(annotations.identifiers(ctx, iri, biobank.also_known, biobank.pid))
+    res.add(annotations.quality(ctx, iri, ctx.quality.get(biobank.id, ())))
+    res.add(annotations.collaboration(iri, biobank.collaboration_commercial, biobank.collaboration_non_for_profit))
     related, described = links.related(ctx, iri, biobank.related)
     res.add(related)
     res.add(described)
@@ -229,6 +247,8 @@ def network_catalog(ctx: Context, network: Network, member_datasets: list[Resour
         res.add([(iri, DCT.alternative, Literal(network.acronym))])
     if network.url:
         res.add([(iri, FOAF.homepage, URIRef(network.url)), (URIRef(network.url), RDF.type, FOAF.Document)])
+    res.add(annotations.location(iri, network.location, network.latitude, network.longitude))
+    res.add(annotations.identifiers(ctx, iri, network.also_known))
     related, described = links.related(ctx, iri, network.related)
     res.add(related)
     res.add(described)

@@ -4,6 +4,7 @@ ledger of what was derived because the record did not say it (reported in the co
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -57,11 +58,37 @@ class Context:
     def dataset_type(self) -> URIRef:
         return EU[f"dataset-type/{self.config.access.dataset_type}"]
 
-    def languages(self) -> list[URIRef]:
-        """The catalogue languages as EU language IRIs (config gives `en` or `ENG`)."""
+    def languages(self, codes: Sequence[str] = ()) -> list[URIRef]:
+        """Languages as EU language IRIs: a record's `language` column (Directory Languages names or codes, checked
+        when read), else the catalogue languages of bbfair.toml (`en` or `ENG`)."""
+        if codes:
+            known = vocab.directory_languages()
+            return [URIRef(known[code]) for code in dict.fromkeys(codes) if code in known]
         table = vocab.languages()
         return [URIRef(table.get(code.lower()) or table.get(code.upper()) or EU[f"language/{code.upper()}"])
                 for code in self.config.catalog.languages]
+
+    def themes(self, names: Sequence[str], heal: bool = True) -> list[URIRef]:
+        """EU data themes of a record's `theme` column (Directory Themes names), with HEAL first when `heal`
+        (HealthDCAT-AP wants it on datasets, Health-RI on datasets and data services)."""
+        known = vocab.themes()
+        given = [URIRef(known[name]) for name in names if name in known]
+        return list(dict.fromkeys([HEAL, *given] if heal else given))
+
+    def rights(self, names: Sequence[str], default: URIRef) -> list[URIRef]:
+        """EU access rights of a record's `access_rights` column (Directory AccessRights names), else `default`."""
+        known = vocab.access_rights()
+        found = [URIRef(known[name]) for name in dict.fromkeys(names) if name in known]
+        return found or [default]
+
+    @cached_property
+    def quality(self) -> dict[str, list]:
+        """Biobank or collection id -> its quality records (QualityInfoBiobanks, QualityInfoCollections)."""
+        out: dict[str, list] = {}
+        for table in (self.catalogue.quality_biobanks, self.catalogue.quality_collections):
+            for record in table.values():
+                out.setdefault(record.owner, []).append(record)
+        return out
 
     def concept(self, scheme: str, code: str) -> URIRef:
         """Our code-list concept for a Directory code (`{base}/vocab/{scheme}/{code}`)."""

@@ -6,7 +6,12 @@ concepts with labels and broader terms (`diseases`) and labelled keywords (never
 EU data theme HEAL); related resources and publications to `dct:relation` / `rdfs:seeAlso` /
 `dct:isReferencedBy` (`links`); donors to
 `numberOfUniqueIndividuals`, samples to `numberOfRecords`, ages to whole years; MIABIS values kept as our
-code-list concepts under bbfair extension properties.
+code-list concepts under bbfair extension properties. HealthData@EU health categories and themes come from the
+data categories and ICD-10 diagnoses (`health`); location, other identifiers, quality certificates and the EJP RD
+flags from `annotations`. The Directory's FAIR Data Point columns: `publisher` (a Publishers record) is the
+dataset's publisher instead of its biobank (which stays creator and custodian), `license` its `dct:license`,
+`language` its `dct:language` (instead of the catalogue languages); `catalog` lists it in a Directory catalogue
+(`dircatalogs`).
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import math
 from rdflib import Literal, URIRef
 
 from ..rdf import vocab
-from ..rdf.namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, RDF, XSD
+from ..rdf.namespaces import BBFAIR, DCAT, DCATAP, DCT, FOAF, GEODCATAP, HEALTH, LDP, ODRL, RDF, XSD
 from ..records import Collection
-from . import agents, diseases, links
-from .context import EHDS, EINS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
+from . import agents, annotations, diseases, links
+from .context import EHDS, HEAL, HTML_FILE, HTML_MEDIA, Context, count, when
+from .health import health_categories, health_themes
 from .resource import Resource, Triple
 
 #: days per age unit, to turn MIABIS ages into the whole years HealthDCAT-AP wants
@@ -32,6 +38,9 @@ _EXTENSIONS = (
     ("data_categories", "data-category", BBFAIR.dataCategory),
     ("categories", "category", BBFAIR.category),
     ("data_use", "data-use", BBFAIR.dataUse),
+    ("access_fee", "access-type", BBFAIR.accessFee),
+    ("access_joint_project", "access-type", BBFAIR.accessJointProject),
+    ("sop", "sop", BBFAIR.sop),
 )
 
 
@@ -111,6 +120,8 @@ def distribution(ctx: Context, coll: Collection, dataset: URIRef) -> Resource:
         (iri, DCAT.byteSize, Literal(str(access.byte_size), datatype=XSD.nonNegativeInteger)),
         (iri, DCT.isPartOf, dataset),
     ]
+    if coll.duc_profile:  # the collection's Digital Use Conditions profile: a policy of its access route
+        triples += [(iri, ODRL.hasPolicy, URIRef(coll.duc_profile)), (URIRef(coll.duc_profile), RDF.type, ODRL.Policy)]
     res.add(triples)
     return res
 
@@ -123,7 +134,11 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     catalog = ctx.iris.catalog(biobank.id)
     dist = distribution(ctx, coll, iri)
     res = Resource(iri, "dataset", set(), coll.id, coll.source, parent=catalog, table="Collections")
-    publisher, publisher_desc = agents.biobank_agent(ctx, biobank)
+    creator, creator_desc = agents.biobank_agent(ctx, biobank)
+    if coll.publisher in ctx.catalogue.publishers:
+        publisher, publisher_desc = agents.publisher_agent(ctx, ctx.catalogue.publishers[coll.publisher])
+    else:
+        publisher, publisher_desc = creator, creator_desc
     hdab, hdab_desc = agents.hdab_agent(ctx)
     contact, contact_desc = agents.person_contact(ctx, ctx.catalogue.persons[coll.contact])
     provenance = URIRef(f"{iri}#provenance")
@@ -134,8 +149,8 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
         (iri, DCT.title, Literal(coll.name, lang=en)),
         (iri, DCT.description, Literal(coll.description, lang=en)),
         (iri, DCT.publisher, publisher),
-        (iri, DCT.creator, publisher),
-        (iri, GEODCATAP.custodian, publisher),
+        (iri, DCT.creator, creator),
+        (iri, GEODCATAP.custodian, creator),
         (iri, HEALTH.hdab, hdab),
         (iri, DCAT.contactPoint, contact),
         (iri, DCAT.theme, HEAL),
@@ -145,13 +160,21 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
         (iri, DCT.provenance, provenance),
         (provenance, RDF.type, DCT.ProvenanceStatement),
         (provenance, DCT.description, Literal(_provenance(ctx, coll), lang=en)),
-        (iri, HEALTH.healthCategory, EINS),
         (iri, HEALTH.hasStructuredData, Literal(False)),
         (iri, DCT.spatial, ctx.country(coll.country)),
         (iri, DCAT.distribution, dist.iri),
         (iri, DCT.isPartOf, catalog),
     ]
-    t += [(iri, DCT.language, lang) for lang in ctx.languages()]
+    t += [(iri, DCT.language, lang) for lang in ctx.languages(coll.language)]
+    t += [(iri, HEALTH.healthCategory, category) for category in health_categories(coll)]
+    t += [(iri, HEALTH.healthTheme, theme) for theme in health_themes(coll)]
+    if coll.license:
+        t += [(iri, DCT.license, URIRef(coll.license)), (URIRef(coll.license), RDF.type, DCT.LicenseDocument)]
+    t += annotations.location(iri, coll.location, coll.latitude, coll.longitude)
+    t += annotations.identifiers(ctx, iri, coll.also_known)
+    t += annotations.quality(ctx, iri, ctx.quality.get(coll.id, ()))
+    t += annotations.ejp(iri, coll.EJP_RD_personalData, coll.EJP_RD_vpConnection)
+    t += annotations.collaboration(iri, coll.collaboration_commercial, coll.collaboration_non_for_profit)
     if coll.acronym:
         t.append((iri, DCT.alternative, Literal(coll.acronym)))
     if coll.url:
@@ -188,6 +211,8 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
         t += [(iri, prop, ctx.concept(scheme, code)) for code in getattr(coll, column)]
     if coll.order_of_magnitude:
         t.append((iri, BBFAIR.orderOfMagnitude, ctx.concept("sample-size", coll.order_of_magnitude)))
+    if coll.order_of_magnitude_donors:
+        t.append((iri, BBFAIR.orderOfMagnitudeDonors, ctx.concept("sample-size", coll.order_of_magnitude_donors)))
     if coll.commercial_use is not None:
         t.append((iri, BBFAIR.commercialUse, Literal(coll.commercial_use)))
     if coll.parent_collection:
@@ -212,6 +237,7 @@ def dataset(ctx: Context, coll: Collection, children: list[URIRef]) -> tuple[Res
     res.add(t)
     res.add(described)
     res.add(publisher_desc)
+    res.add(creator_desc)
     res.add(hdab_desc)
     res.add(contact_desc)
     res.add(dist.triples)  # the distribution's full description travels with the dataset

@@ -52,6 +52,10 @@ class Iris:
     def contact(self, record_id: str) -> URIRef:
         return self.make("contact", record_id)
 
+    def service(self, record_id: str) -> URIRef:
+        """A data service or metadata endpoint (DataServices, Endpoints): `{base}/service/{slug}`."""
+        return self.make("service", record_id)
+
     def vocab(self, path: str) -> URIRef:
         """A code-list concept or scheme: `{base}/vocab/{scheme}/{code}`."""
         return URIRef(f"{self.base}/vocab/{path}")

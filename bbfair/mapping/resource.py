@@ -50,7 +50,7 @@ class Resource:
     """One document of the catalogue."""
 
     iri: URIRef
-    kind: str  # fdp | catalog | dataset | distribution | agent | contact | container | concept | scheme
+    kind: str  # fdp | catalog | dataset | distribution | service | agent | contact | container | concept | scheme
     triples: set[Triple] = field(default_factory=set)
     record_id: str | None = None
     source: Source | None = None

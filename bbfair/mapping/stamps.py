@@ -1,9 +1,9 @@
 """Publication times and version tags: what makes a rebuild of unchanged records change nothing.
 
-Every metadata record of the FAIR Data Point (root, catalogues, datasets, distributions) carries
+Every metadata record of the FAIR Data Point (root, catalogues, datasets, distributions, data services) carries
 `fdp-o:metadataIssued` and `fdp-o:metadataModified`, as the FDP reference implementation does; catalogues, and
-datasets whose record gives no dates, also get `dct:issued` / `dct:modified`. The records do not hold those
-times, so they come from the build: a resource keeps the times (and ETag) of the previous build while its
+datasets and data services whose record gives no dates, also get `dct:issued` / `dct:modified`. The records do
+not hold those times, so they come from the build: a resource keeps the times (and ETag) of the previous build while its
 content hash (`bbfair.rdf.digest`, computed before any time is added) is unchanged, and gets the build time when
 it changed or is new. A catalogue's hash covers its members', so a changed dataset bumps its catalogue, up to
 the root, as the FDP reference does.
@@ -24,9 +24,9 @@ from .context import when
 from .resource import Resource, Triple
 
 #: the kinds of resource that are FDP metadata records
-RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution"})
+RECORDS = frozenset({"fdp", "catalog", "dataset", "distribution", "service"})
 #: the kinds that also get dct:issued / dct:modified when the record gives none
-DATED = frozenset({"fdp", "catalog", "dataset"})
+DATED = frozenset({"fdp", "catalog", "dataset", "service"})
 _DATES = frozenset({DCT.issued, DCT.modified})
 
 
@@ -95,6 +95,8 @@ def _add_times(res: Resource, issued: str, modified: str) -> list[Triple]:
         if DCT.modified not in said:
             times.append((iri, DCT.modified, modified_lit))
     res.add(times)
-    if res.kind == "fdp" and res.summary:  # the root's container embeds its whole record (catalogs.fdp_root)
+    if res.kind in ("fdp", "service") and res.summary:
+        # the root's container embeds its whole record (catalogs.fdp_root), a catalogue the whole record of each
+        # service it lists (services.data_service: the FDP shapes want an endpoint's times wherever it is typed)
         res.summary.extend(times)
     return times

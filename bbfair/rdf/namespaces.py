@@ -68,6 +68,12 @@ ELI = _ns("eli")
 BBFAIR = _ns("bbfair")
 OWL = _ns("owl")
 SCHEMA = _ns("schema")
+DQV = _ns("dqv")
+OA = _ns("oa")
+EJP = _ns("ejp")
+ODRL = _ns("odrl")
+LOCN = _ns("locn")
+GSP = _ns("gsp")
 #: EU Publications Office authority tables (access-right, data-theme, file-type, language, country …)
 EU = CachedNamespace("http://publications.europa.eu/resource/authority/")
 #: HealthData@EU authority tables (healthcategories, health-theme, coding-system …)
@@ -97,5 +103,6 @@ def canonical(term: Node) -> Node:
     return term
 
 
-__all__ = ["ADMS", "BBFAIR", "CV", "DCAT", "DCATAP", "DCT", "ELI", "EU", "FDP", "FOAF", "GEODCATAP", "HDEU",
-           "HEALTH", "IANA", "LDP", "OWL", "RDF", "RDFS", "SCHEMA", "SKOS", "VCARD", "XSD", "canonical", "prefixes"]
+__all__ = ["ADMS", "BBFAIR", "CV", "DCAT", "DCATAP", "DCT", "DQV", "EJP", "ELI", "EU", "FDP", "FOAF", "GEODCATAP",
+           "GSP", "HDEU", "HEALTH", "IANA", "LDP", "LOCN", "OA", "ODRL", "OWL", "RDF", "RDFS", "SCHEMA", "SKOS",
+           "VCARD", "XSD", "canonical", "prefixes"]

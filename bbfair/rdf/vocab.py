@@ -124,11 +124,18 @@ def languages() -> dict[str, str]:
 
 
 def known_codes(scheme: str) -> Mapping[str, object]:
-    """The valid codes of a scheme (code lists, `disease`, `country`)."""
+    """The valid codes of a scheme (code lists, `disease`, `country`, and the Directory lists bbfair maps to EU
+    authority tables: `language`, `theme`, `access-right`)."""
     if scheme == "disease":
         return diseases()
     if scheme == "country":
         return countries()
+    if scheme == "language":
+        return directory_languages()
+    if scheme == "theme":
+        return themes()
+    if scheme == "access-right":
+        return access_rights()
     return code_lists().get(scheme, {})
 
 
@@ -187,3 +194,85 @@ def columns() -> dict[tuple[str, str, str], str]:
             prefix, local = row["property"].split(":", 1)
             out[(row["table"], row["kind"], names[prefix] + local)] = row["column"]
     return out
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """A Directory column (or, with column `*`, a whole table) bbfair reads but does not publish as such
+    (`vocab/unpublished.csv`): `kind` is "unpublished" (its content is not published) or "redundant" (published
+    from another column or table, or made by bbfair)."""
+
+    table: str
+    column: str
+    kind: str
+    reason: str
+
+
+@lru_cache(maxsize=1)
+def unpublished() -> dict[tuple[str, str], Unpublished]:
+    """(table, column) -> why bbfair does not publish that column (`vocab/unpublished.csv`)."""
+    with vocab_path("unpublished.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return {(r["table"], r["column"]): Unpublished(r["table"], r["column"], r["kind"], r["reason"]) for r in rows}
+
+
+def _commented_rows(name: str) -> list[dict[str, str]]:
+    with vocab_path(name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def _directory_rows(name: str) -> list[dict[str, str]]:
+    with vocab_path("directory", name).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def directory_languages() -> dict[str, str]:
+    """A language as the Directory's Languages list names it ("English", or its code "eng"), or as bbfair.toml
+    does ("en", "ENG") -> EU language authority IRI, for the languages `vocab/languages.csv` maps (the EU official
+    languages and a few more)."""
+    eu = {}
+    table: dict[str, str] = {}
+    with vocab_path("languages.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            eu[row["directory"]] = row["iri"]
+            table[row["iso639_1"]] = table[row["code"]] = row["iri"]
+    for row in _directory_rows("Languages.csv"):
+        iri = eu.get(row["code"])
+        if iri is not None:
+            table[row["name"]] = iri
+            table[row["code"]] = iri
+    return table
+
+
+@lru_cache(maxsize=1)
+def themes() -> dict[str, str]:
+    """A Directory Themes name ("Health") -> EU data-theme IRI."""
+    return {row["name"]: row["ontologyTermURI"] for row in _directory_rows("Themes.csv")}
+
+
+@lru_cache(maxsize=1)
+def access_rights() -> dict[str, str]:
+    """A Directory AccessRights name ("Open access") -> EU access-right IRI."""
+    return {row["name"]: row["ontologyTermURI"] for row in _directory_rows("AccessRights.csv")}
+
+
+@lru_cache(maxsize=1)
+def health_themes() -> dict[str, tuple[str, ...]]:
+    """A Directory ICD-10 name (chapter, block or category: "urn:miriam:icd:II") -> the HealthData@EU health theme
+    codes it maps to (`vocab/health-themes.csv`, standards.md §10.3)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for row in _commented_rows("health-themes.csv"):
+        name = "urn:miriam:icd:" + row["icd10"]
+        table[name] = (*table.get(name, ()), row["theme"])
+    return table
+
+
+@lru_cache(maxsize=1)
+def health_categories() -> dict[str, tuple[str, ...]]:
+    """A Directory data category code -> the HealthData@EU health categories it adds to EINS
+    (`vocab/health-categories.csv`, standards.md §10.3)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for row in _commented_rows("health-categories.csv"):
+        table[row["data_category"]] = (*table.get(row["data_category"], ()), row["category"])
+    return table

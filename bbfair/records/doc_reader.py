@@ -1,5 +1,8 @@
 """Read the same records from one JSON or YAML document: ``{"biobanks": [...], "collections": [...],
-"networks": [...], "persons": [...]}`` with the Directory's field names and lists for multi-values.
+"networks": [...], "persons": [...]}`` (and optionally the FAIR Data Point and annotation tables: `catalogs`,
+`data_services`, `endpoints`, `publishers`, `organisations`, `addresses`, `also_known_in`,
+`quality_info_biobanks`, `quality_info_collections`) with the Directory's field names and lists for
+multi-values.
 
 Line numbers are recovered by finding each record's `id` in the text in document order, so error messages can
 point at the record without a slow position-tracking parser.
@@ -17,7 +20,15 @@ from ..errors import InputError, Problem
 from .csv_reader import RawTable
 
 #: document key -> Directory table name
-DOCUMENT_KEYS = {"persons": "Persons", "networks": "Networks", "biobanks": "Biobanks", "collections": "Collections"}
+DOCUMENT_KEYS = {"persons": "Persons", "networks": "Networks", "biobanks": "Biobanks", "collections": "Collections",
+                 "catalogs": "Catalogs", "data_services": "DataServices", "endpoints": "Endpoints",
+                 "publishers": "Publishers", "organisations": "Organisations", "addresses": "Address",
+                 "also_known_in": "AlsoKnownIn", "quality_info_biobanks": "QualityInfoBiobanks",
+                 "quality_info_collections": "QualityInfoCollections"}
+#: the lists a document always has, even empty (the others are optional tables, like optional CSV files)
+_ALWAYS = ("persons", "networks", "biobanks", "collections")
+#: the field holding a record's key, where it is not `id`
+_KEY_FIELDS = {"publishers": "name"}
 SUFFIXES = (".json", ".yaml", ".yml")
 
 
@@ -51,11 +62,11 @@ def _line_finder(text: str):
                 hi = mid - 1
         return lo + 1
 
-    def find(key: str, rid: str) -> int | None:
+    def find(key: str, rid: str, field: str = "id") -> int | None:
         if key not in cursor:
             m = re.search(rf"""["']?{key}["']?\s*:""", text)
             cursor[key] = m.end() if m else 0
-        pattern = re.compile(rf"""["']?id["']?\s*:\s*["']?{re.escape(rid)}["']?\s*[,}}\n]""")
+        pattern = re.compile(rf"""["']?{field}["']?\s*:\s*["']?{re.escape(rid)}["']?\s*[,}}\n]""")
         m = pattern.search(text, cursor[key])
         if not m:
             return None
@@ -83,6 +94,8 @@ def read_document(path: Path) -> dict[str, RawTable]:
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     for key, name in DOCUMENT_KEYS.items():
+        if key not in doc and key not in _ALWAYS:
+            continue  # an optional table the document leaves out, as a CSV export leaves out its file
         items = doc.get(key) or []
         if not isinstance(items, list):
             problems.append(Problem(f"{key} must be a list of records", file=str(path), column=key))
@@ -97,8 +110,9 @@ def read_document(path: Path) -> dict[str, RawTable]:
             for col in item:
                 if col not in columns:
                     columns.append(str(col))
-            rid = item.get("id")
-            line = find(key, str(rid)) if rid is not None else None
+            field = _KEY_FIELDS.get(key, "id")
+            rid = item.get(field)
+            line = find(key, str(rid), field) if rid is not None else None
             table.rows.append((line or 0, {str(k): _cell(v) for k, v in item.items()}))
         tables[name] = table
     if problems:

@@ -1,7 +1,9 @@
 """Load a data directory's records into a `Catalogue`: read (CSV or JSON/YAML), type (pydantic), check
 (ids unique, references resolve, codes known) and drop withdrawn records.
 
-Every problem found is collected, so one run reports all of them, each with file, line, record id and column.
+Every problem found is collected, so one run reports all of them, each with file, line, record id and column. A
+reference into an optional table the export does not include (a national node's export has no Catalogs or
+Publishers) is not an error: an optional column's value is left out with a notice, a required one is a problem.
 """
 
 from __future__ import annotations
@@ -17,18 +19,18 @@ from ..rdf import vocab
 from . import curies
 from .csv_reader import RawTable, read_table
 from .doc_reader import SUFFIXES, read_document
-from .models import (
-    AUXILIARY_REFERENCES,
-    AUXILIARY_TABLES,
-    TABLES,
-    Biobank,
-    Collection,
-    Network,
-    Person,
-    Record,
-)
+from .extra import AlsoKnownIn, QualityInfoBiobank, QualityInfoCollection
+from .fdp import Address, Catalog, DataService, Endpoint, Organisation, Publisher
+from .models import Biobank, Collection, Network, Person, Record
+from .notices import absent_notices, column_notices, table_notice
+from .tables import AUXILIARY_REFERENCES, AUXILIARY_TABLES, REQUIRED_TABLES, TABLES
 
-REQUIRED_TABLES = ("Biobanks", "Collections", "Persons")
+#: Directory table -> the Catalogue attribute holding its records
+_ATTRIBUTES = {"Address": "addresses", "Organisations": "organisations", "Publishers": "publishers",
+               "Persons": "persons", "AlsoKnownIn": "also_known", "Networks": "networks", "Biobanks": "biobanks",
+               "Catalogs": "catalogs", "Collections": "collections", "DataServices": "services",
+               "Endpoints": "endpoints", "QualityInfoBiobanks": "quality_biobanks",
+               "QualityInfoCollections": "quality_collections"}
 
 
 @dataclass
@@ -39,7 +41,16 @@ class Catalogue:
     networks: dict[str, Network] = field(default_factory=dict)
     biobanks: dict[str, Biobank] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
-    #: notes for the summary: ignored columns, withdrawn records, unmapped tables
+    addresses: dict[str, Address] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+    also_known: dict[str, AlsoKnownIn] = field(default_factory=dict)
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    services: dict[str, DataService] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    quality_biobanks: dict[str, QualityInfoBiobank] = field(default_factory=dict)
+    quality_collections: dict[str, QualityInfoCollection] = field(default_factory=dict)
+    #: notes for the summary: unpublished and unknown columns, withdrawn records, unpublished tables
     notices: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     #: what is wrong with the input (only kept when loading leniently; strict loading raises instead)
@@ -51,8 +62,7 @@ class Catalogue:
 
     def table(self, name: str) -> dict[str, Record]:
         """The records of a Directory table by name."""
-        return {"Persons": self.persons, "Networks": self.networks, "Biobanks": self.biobanks,
-                "Collections": self.collections}[name]  # type: ignore[return-value]
+        return getattr(self, _ATTRIBUTES[name])
 
 
 def _read(data_dir: Path, lenient: bool) -> tuple[dict[str, RawTable], list[str], list[Problem]]:
@@ -103,7 +113,7 @@ def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> Ite
     rows.reverse()
     while rows:
         line, row = rows.pop()
-        rid = row.get("id") if isinstance(row.get("id"), str) else None
+        rid = row.get(model.key) if isinstance(row.get(model.key), str) else None
         try:
             record = model.model_validate({**row, "source": {"file": table.file, "line": line or None}})
             given = frozenset(record.__pydantic_fields_set__)
@@ -143,6 +153,9 @@ def _check_codes(record: Record, problems: list[Problem]) -> None:
                 if scheme == "disease" and not (vocab.ORPHA_CODE.match(code) or vocab.ICD10_CODE.match(code)):
                     what = (f"malformed disease code {code!r}: ORPHA codes look like ORPHA:558, ICD-10 codes "
                             "like urn:miriam:icd:C18 or urn:miriam:icd:C50.9")
+                elif scheme == "language":
+                    what = (f"unknown language {code!r}: give a language of the Directory's Languages list that has "
+                            "an EU language authority entry (vocab/languages.csv), e.g. English or eng")
                 else:
                     what = f"unknown code {code!r}: not in the Directory's {scheme} code list"
                 problems.append(Problem(what, file=record.source.file, line=record.source.line, record=record.id,
@@ -192,21 +205,20 @@ def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
         if table is None:
             continue
         cat.rows_read += len(table.rows)
-        ignored = [c for c in table.columns if c not in model.model_fields and c != "source"]
-        if ignored:
-            cat.notices.append(f"{Path(table.file).name}: columns not mapped, ignored: {', '.join(ignored)}")
+        cat.notices += column_notices(table, model)
         target = cat.table(name)
         for record in _typed(table, model, problems):
             if record.id in target:
                 first = target[record.id].source
-                problems.append(Problem(f"duplicated id: also used at {first}", file=record.source.file,
-                                        line=record.source.line, record=record.id, column="id"))
+                problems.append(Problem(f"duplicated {model.key}: also used at {first}", file=record.source.file,
+                                        line=record.source.line, record=record.id, column=model.key))
                 continue
             _check_codes(record, problems)
             target[record.id] = _check_identifiers(record, identifier_problems)
     for name in AUXILIARY_TABLES:
         if name in tables:
-            cat.notices.append(f"{Path(tables[name].file).name}: read and checked, not published by bbfair")
+            cat.rows_read += len(tables[name].rows)
+            cat.notices.append(table_notice(tables[name]))
     _check_references(cat, tables, problems)
     if (problems or identifier_problems) and not lenient:
         raise InputError(problems + identifier_problems)
@@ -248,15 +260,34 @@ def _dangling(cat: Catalogue, record: Record, column: str, target: str) -> bool:
 
 
 def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    """Every reference must name a record of its table. Into a table the export does not include, an optional
+    column's values are left out (and said so once per file and column); a required one is a problem."""
+    absent: list[tuple[str, str, str]] = []
     for name in TABLES:
-        for record in cat.table(name).values():
+        records = cat.table(name)
+        for rid, record in list(records.items()):
+            update: dict[str, object] = {}
             for column, target in record.references.items():
                 value = getattr(record, column)
-                for ref in value if isinstance(value, list) else [value] if value else []:
+                refs = value if isinstance(value, list) else [value] if value else []
+                if refs and target not in tables and target not in REQUIRED_TABLES:
+                    if type(record).model_fields[column].is_required():
+                        problems.append(Problem(
+                            f"refers to {refs[0]!r}, but the export has no {target} table ({target}.csv)",
+                            file=record.source.file, line=record.source.line, record=record.id, column=column))
+                    else:
+                        update[column] = [] if isinstance(value, list) else None
+                        absent.append((Path(record.source.file).name, column, target))
+                    continue
+                key = TABLES[target].key
+                for ref in refs:
                     if ref not in cat.table(target):
                         problems.append(Problem(
-                            f"refers to {ref!r}, which is not an id in {target}",
+                            f"refers to {ref!r}, which is not {'a name' if key == 'name' else 'an id'} in {target}",
                             file=record.source.file, line=record.source.line, record=record.id, column=column))
+            if update:
+                records[rid] = record.model_copy(update=update)
+    cat.notices += absent_notices(absent)
     for name, refs in AUXILIARY_REFERENCES.items():
         table = tables.get(name)
         if table is None:

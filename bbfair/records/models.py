@@ -1,70 +1,34 @@
 """Typed records in the BBMRI-ERIC Directory's own field names (EMX2 `molgenis.csv`).
 
-Each model lists the columns bbfair maps; any other column of the export is reported once as ignored by the
-reader. Multi-valued columns are lists, references are the other table's `id`, and every record carries its
-`Source` so a later error (a SHACL violation, a dangling reference) can name the file and line.
+Each model lists the columns bbfair reads; the columns it does not publish are listed with the reason in
+`vocab/unpublished.csv`, and any other column of the export is reported once as unknown (`records.notices`).
+Multi-valued columns are lists, references are the other table's key (`id`, or `name` for Publishers), and every
+record carries its `Source` so a later error (a SHACL violation, a dangling reference) can name the file and line.
+The FAIR Data Point tables (Catalogs, DataServices, Endpoints, Publishers, Organisations, Address) are in
+`records.fdp`, the tables that annotate records (AlsoKnownIn, QualityInfo*) in `records.extra`, and the registry of
+all of them in `records.tables`.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-
-def _blank_to_none(value: object) -> object:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value.strip() if isinstance(value, str) else value
-
-
-def _as_list(value: object) -> object:
-    """Accept a Directory multi-value cell ("A,B"), a JSON/YAML list, or nothing."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
-    return value
-
-
-def _as_bool(value: object) -> object:
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in {"true", "yes", "1", "t", "y"}:
-            return True
-        if low in {"false", "no", "0", "f", "n", ""}:
-            return False
-    return value
-
-
-_WEB = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _check_url(value: str | None) -> str | None:
-    if value is not None and not _WEB.match(value):
-        raise ValueError(f"expected a web address starting with http:// or https://, got {value!r}")
-    return value
-
-
-def _check_email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"expected an email address like name@example.org, got {value!r}")
-    return value
-
-
-Text = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Url = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_check_url)]
-Required = Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1)]
-Codes = Annotated[list[str], BeforeValidator(_as_list)]
-Count = Annotated[int | None, BeforeValidator(_blank_to_none)]
-Flag = Annotated[bool, BeforeValidator(_as_bool)]
-OptFlag = Annotated[bool | None, BeforeValidator(_blank_to_none), BeforeValidator(_as_bool)]
-Stamp = Annotated[datetime | None, BeforeValidator(_blank_to_none)]
+from .fields import (
+    Codes,
+    Count,
+    Flag,
+    Latitude,
+    Longitude,
+    OptFlag,
+    PersonalData,
+    Required,
+    RequiredEmail,
+    Stamp,
+    Text,
+    Url,
+)
 
 
 class Source(BaseModel):
@@ -91,6 +55,8 @@ class Record(BaseModel):
     #: columns holding identifiers (`records.curies`): column -> the one prefix they take, or "any" for CURIEs
     #: of any known prefix, Directory ids and web addresses (checked by the loader, expanded by the mapping)
     identifiers: ClassVar[dict[str, str]] = {}
+    #: the column holding the record's key, which references name (the Directory's Publishers are keyed by name)
+    key: ClassVar[str] = "id"
 
     id: Required
     source: Source
@@ -110,7 +76,7 @@ class Person(Record):
     last_name: Text = None
     title_after_name: Text = None
     full_name: Text = None
-    email: Annotated[str, BeforeValidator(_blank_to_none), Field(min_length=1), AfterValidator(_check_email)]
+    email: RequiredEmail
     phone: Text = None
     address: Text = None
     zip: Text = None
@@ -134,7 +100,7 @@ class Network(Record):
     """A network of biobanks/collections (Networks table) → dcat:Catalog + foaf:Organization."""
 
     table: ClassVar[str] = "Networks"
-    references: ClassVar[dict[str, str]] = {"contact": "Persons"}
+    references: ClassVar[dict[str, str]] = {"contact": "Persons", "also_known": "AlsoKnownIn"}
     coded: ClassVar[dict[str, str]] = {"common_network_elements": "network-element"}
     identifiers: ClassVar[dict[str, str]] = {"related": "any"}
 
@@ -145,6 +111,10 @@ class Network(Record):
     juridical_person: Text = None
     contact: Required
     common_network_elements: Codes = []
+    location: Text = None
+    latitude: Latitude = None
+    longitude: Longitude = None
+    also_known: Codes = []
     #: bbfair extension column: related resources in other infrastructures (CURIEs or web addresses)
     related: Codes = []
 
@@ -153,7 +123,8 @@ class Biobank(Record):
     """A biobank (Biobanks table) → dcat:Catalog of its collections + foaf:Organization agent."""
 
     table: ClassVar[str] = "Biobanks"
-    references: ClassVar[dict[str, str]] = {"contact": "Persons", "head": "Persons", "network": "Networks"}
+    references: ClassVar[dict[str, str]] = {"contact": "Persons", "head": "Persons", "network": "Networks",
+                                            "also_known": "AlsoKnownIn"}
     coded: ClassVar[dict[str, str]] = {"country": "country"}
     identifiers: ClassVar[dict[str, str]] = {"ror": "ror", "related": "any"}
 
@@ -168,6 +139,11 @@ class Biobank(Record):
     contact: Required
     juridical_person: Text = None
     network: Codes = []
+    latitude: Latitude = None
+    longitude: Longitude = None
+    also_known: Codes = []
+    collaboration_commercial: OptFlag = None
+    collaboration_non_for_profit: OptFlag = None
     #: bbfair extension columns: the biobank's ROR id (`05wg1m734`, `ror:…` or `https://ror.org/…`) and related
     #: resources in other infrastructures (CURIEs or web addresses)
     ror: Text = None
@@ -184,6 +160,9 @@ class Collection(Record):
         "biobank": "Biobanks",
         "network": "Networks",
         "parent_collection": "Collections",
+        "also_known": "AlsoKnownIn",
+        "catalog": "Catalogs",
+        "publisher": "Publishers",
     }
     coded: ClassVar[dict[str, str]] = {
         "country": "country",
@@ -198,6 +177,10 @@ class Collection(Record):
         "storage_temperatures": "storage-temperature",
         "data_use": "data-use",
         "diagnosis_available": "disease",
+        "access_fee": "access-type",
+        "access_joint_project": "access-type",
+        "sop": "sop",
+        "language": "language",
     }
     identifiers: ClassVar[dict[str, str]] = {"related": "any", "publications": "any"}
 
@@ -234,23 +217,23 @@ class Collection(Record):
     keywords: Codes = []
     issued: Stamp = None
     modified: Stamp = None
+    latitude: Latitude = None
+    longitude: Longitude = None
+    also_known: Codes = []
+    collaboration_commercial: OptFlag = None
+    collaboration_non_for_profit: OptFlag = None
+    duc_profile: Url = None
+    access_fee: Codes = []
+    access_joint_project: Codes = []
+    sop: Codes = []
+    #: the FAIR Data Point columns ("RDF helpers") of the Directory's schema
+    catalog: Codes = []
+    license: Url = None
+    publisher: Text = None
+    language: Codes = []
+    EJP_RD_personalData: PersonalData = None
+    EJP_RD_vpConnection: Url = None
     #: bbfair extension columns: related resources in other infrastructures, and publications about the
     #: collection (DOIs, PubMed ids or web addresses), each a list of CURIEs or web addresses
     related: Codes = []
     publications: Codes = []
-
-
-#: the four record tables bbfair publishes, in the order references point (a table only refers to earlier ones
-#: or to itself)
-TABLES: dict[str, type[Record]] = {m.table: m for m in (Person, Network, Biobank, Collection)}
-
-#: optional Directory tables that are read (so a broken file is reported) but not published
-AUXILIARY_TABLES = ("Studies", "CollectionFacts", "AlsoKnownIn", "QualityInfoBiobanks",
-                    "QualityInfoCollections", "Services", "NationalNodes")
-
-#: auxiliary tables' references checked against the published tables
-AUXILIARY_REFERENCES: dict[str, dict[str, str]] = {
-    "CollectionFacts": {"collection": "Collections"},
-    "QualityInfoCollections": {"collection": "Collections"},
-    "QualityInfoBiobanks": {"biobank": "Biobanks"},
-}

@@ -27,7 +27,7 @@ from .signposting import links, trimmed, with_query
 #: what a kind of resource is called on its page
 KIND_LABELS = {
     "fdp": "FAIR Data Point", "catalog": "Catalogue", "dataset": "Sample collection",
-    "distribution": "Access route", "agent": "Organisation", "contact": "Contact point",
+    "distribution": "Access route", "service": "Data service", "agent": "Organisation", "contact": "Contact point",
     "container": "List", "concept": "Term", "scheme": "Vocabulary",
 }
 
