@@ -176,6 +176,15 @@ class Sparql(_Strict):
     max_running: int = Field(default=2, gt=0)
 
 
+class History(_Strict):
+    """How long a local store keeps the versions its builds replaced (docs/history.md): the versions of the last
+    `builds` builds and/or of the last `days` days (a version is kept while either says so). Leave both out to
+    keep every version (the default); each removed resource's last version is always kept."""
+
+    builds: int | None = Field(default=None, ge=1)
+    days: int | None = Field(default=None, ge=1)
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -190,6 +199,7 @@ class Config(_Strict):
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()
+    history: History = History()
 
     @field_validator("base_iri")
     @classmethod

@@ -26,6 +26,8 @@ from ..config import Sparql
 from ..errors import StoreError
 from . import dump as dumps
 from . import spec as specs
+from .feed import router as feed_router
+from .memento import router as memento_router
 from .render import CORS
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
@@ -34,7 +36,7 @@ from .state import ServeSettings, SiteState
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
 RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
-            "/openapi.json")
+            "/openapi.json", "/feed", "/timemap/", "/memento/")
 
 
 class FastPath:
@@ -143,6 +145,8 @@ def create_app(state: SiteState) -> FastPath:
             profile=chosen.profile)
 
     app.include_router(sparql_router(state, server.site))
+    app.include_router(memento_router(server))  # docs/history.md
+    app.include_router(feed_router(server))
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)
