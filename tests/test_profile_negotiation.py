@@ -27,7 +27,7 @@ def codes(response: httpx.Response, iri: str) -> set:
 def test_default_is_health_ri_with_iri_codes(live_sample) -> None:
     got = live_sample.get(BREAST, headers={"Accept": "text/turtle"})
     assert got.headers["content-profile"] == f"<{HRI}>"
-    assert got.headers["vary"] == "Accept, Accept-Profile"
+    assert got.headers["vary"] == "Accept, Accept-Profile, Accept-Datetime"  # Memento: docs/history.md
     found = codes(got, live_sample.url + BREAST)
     assert found and all(isinstance(c, URIRef) for c in found)
 

@@ -153,7 +153,8 @@ def create_app(state: SiteState) -> FastPath:
     def preflight() -> Response:
         return Response(status_code=204, headers={
             **CORS, "access-control-allow-methods": "GET, HEAD, OPTIONS",
-            "access-control-allow-headers": "Accept, Accept-Profile, If-None-Match, If-Modified-Since",
+            "access-control-allow-headers": "Accept, Accept-Profile, Accept-Datetime, If-None-Match, "
+                                            "If-Modified-Since",
             "access-control-max-age": "86400"})
 
     @get("/{path:path}", tags=["FAIR Data Point"])

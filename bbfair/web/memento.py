@@ -203,9 +203,13 @@ async def timemap(server: Server, request: Request, rel: str) -> Response:
     if offer is None:
         return _text(406, "Not Acceptable: a TimeMap is offered as application/link-format or text/html "
                           "(?format=link|html)", {"vary": "Accept"})
-    with opened(build.path) as history:
-        versions = history.versions(iri) if history is not None else []
-        gone = history.removed(iri) if history is not None else None
+    def read() -> tuple[list[Version], Version | None]:
+        with opened(build.path) as history:
+            if history is None:
+                return [], None
+            return history.versions(iri), history.removed(iri)
+
+    versions, gone = await run_in_threadpool(read)
     if not versions:
         return _text(404, f"Not Found: no version of {iri} was ever published here")
     if offer.key == "link":
