@@ -5,6 +5,7 @@ tests/test_history_e2e.py)."""
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,7 +43,6 @@ class Store:
         store = Documents(path / "documents.sqlite", read_only=False)
         store.write(docs)
         if variants:
-            import zlib
             store.write_packed([], variants=[(iri, "other", zlib.compress(change)) for iri, change in variants.items()])
         store.close()
         advance(path, self.live, f"b{self.n}", retention, when or T0 + timedelta(hours=self.n))
@@ -196,3 +196,29 @@ def test_history_file_is_sqlite_in_the_build(store: Store) -> None:
     with sqlite3.connect(live / HISTORY) as db:
         assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {
             "builds", "versions", "blobs", "events"}
+
+
+def _big(n: int, changed: int) -> Document:
+    """A catalogue-like document: many lines, one of which differs from version to version."""
+    iri = f"{BASE}/catalog/big"
+    lines = [f'<{iri}> <http://example.org/member> "summary {i}{" (revised)" if i == changed else ""}" .\n'
+             for i in range(n)]
+    return Document(iri, "catalog", f"tag-{changed}", "2026-01-01T00:00:00+00:00", None, "".join(lines).encode())
+
+
+def test_a_replaced_version_is_kept_as_its_change_from_the_next_one(store: Store) -> None:
+    """A catalogue that changed in one embedded summary costs that change, not a copy; every version reads back
+    with exactly its statements, however long the chain to the live one."""
+    for changed in range(4):
+        store.build([_big(2000, changed)])
+    history = store.history()
+    docs = Documents(store.live / "documents.sqlite")  # type: ignore[operator]
+    versions = history.versions(f"{BASE}/catalog/big")
+    assert [v.patch for v in versions] == [True, True, True, False]
+    whole = len(zlib.compress(_big(2000, 0).body, 1))
+    assert history.db.execute("SELECT SUM(LENGTH(data)) FROM blobs").fetchone()[0] < whole / 5
+    for changed, version in enumerate(versions):
+        got = history.document(version, docs).body
+        assert sorted(got.splitlines()) == sorted(_big(2000, changed).body.splitlines())
+    docs.close()
+    history.close()

@@ -9,9 +9,12 @@ with the build or not at all):
 - `versions`: every version of every document: the build that published it (`since`) and the one that replaced
   or removed it (`until`, NULL while it is live), with its kind, ETag, `dct:modified` time and parent. A live
   version's body is the build's own document; a replaced one's is kept in `blobs`, by its digest;
-- `blobs`: the bodies of replaced versions (zlib-compressed N-Triples, as `documents` keeps them) and the
-  changes that make their other profiles' documents (`documents.apply`), each stored once however many versions
-  share it (content-addressed);
+- `blobs`: the bodies of replaced versions and the changes that make their other profiles' documents
+  (`documents.apply`), zlib-compressed, each stored once however many versions share it (content-addressed). A
+  replaced version that has a successor is kept as the change that turns the successor's body back into its own
+  (`patch`: the lines to take out and put in, as `documents.apply` reads them): a catalogue that embeds thousands
+  of dataset summaries and changed in a few of them costs those few lines, not a copy of itself. Reading it
+  walks forward to the live version (always whole: the build's own document) and back;
 - `events`: the latest change of each resource (created, updated, deleted) and the build that made it: the
   DCAT-AP Feed's members under its *latest version subset* retention policy.
 """
@@ -47,6 +50,7 @@ CREATE TABLE IF NOT EXISTS versions (
     parent TEXT,
     body TEXT,
     variants TEXT,
+    patch INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (iri, since)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS versions_live ON versions (iri) WHERE until IS NULL;
@@ -91,6 +95,8 @@ class Version:
     body: str | None
     #: profile token -> digest of the change that makes its document (replaced versions only)
     variants: dict[str, str]
+    #: `body` is the change from the next version's body to this one's, not the body itself
+    patch: bool = False
 
     @property
     def live(self) -> bool:
@@ -157,12 +163,12 @@ class History:
 
     # --- versions -------------------------------------------------------------------------------------------
 
-    _COLUMNS = "iri, since, until, kind, etag, modified, parent, body, variants"
+    _COLUMNS = "iri, since, until, kind, etag, modified, parent, body, variants, patch"
 
     def _version(self, row: tuple) -> Version:
-        iri, since, until, kind, etag, modified, parent, body, variants = row
+        iri, since, until, kind, etag, modified, parent, body, variants, patch = row
         return Version(iri, self._builds[since], None if until is None else self._builds[until], kind, etag,
-                       modified, parent, body, json.loads(variants) if variants else {})
+                       modified, parent, body, json.loads(variants) if variants else {}, bool(patch))
 
     def versions(self, iri: str) -> list[Version]:
         """Every version of `iri` still kept, oldest first."""
@@ -192,7 +198,7 @@ class History:
         if version.body is None:
             doc = live.get(version.iri, profile)
             return doc if doc is not None and doc.etag == version.etag else None
-        body = self.blob(version.body)
+        body = self._body(version, live)
         if body is None:
             return None
         variant = None
@@ -202,6 +208,33 @@ class History:
             if data is not None:
                 body, variant = apply(body, data), profile
         return Document(version.iri, version.kind, version.etag, version.modified, version.parent, body, variant)
+
+    def _body(self, version: Version, live: Documents) -> bytes | None:
+        """The default profile's body of a replaced version: kept whole, or its successor's with its patch."""
+        patches: list[bytes] = []
+        current: Version | None = version
+        later = {v.since.seq: v for v in self.versions(version.iri)} if version.patch else {}
+        while current is not None and current.patch:
+            data = self.blob(current.body) if current.body else None
+            if data is None or current.until is None:
+                return None
+            patches.append(data)
+            current = later.get(current.until.seq)
+        if current is None:
+            return None
+        if current.body is None:
+            doc = live.get(current.iri)
+            if doc is None or doc.etag != current.etag:
+                return None
+            body = doc.body
+        else:
+            found = self.blob(current.body)
+            if found is None:
+                return None
+            body = found
+        for data in reversed(patches):
+            body = apply(body, data)
+        return body
 
     def blob(self, digest: str) -> bytes | None:
         row = self.db.execute("SELECT data FROM blobs WHERE digest = ?", (digest,)).fetchone()

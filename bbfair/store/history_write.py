@@ -22,6 +22,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import zlib
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -128,9 +129,9 @@ def _record(db: sqlite3.Connection, seq: int, has_old: bool) -> tuple[int, int, 
         "WHERE v.until IS NULL AND (d.iri IS NULL OR d.etag != v.etag)").fetchall()
     updated = {iri for iri, _since, _etag, stays in ending if stays}
     for iri, since, etag, _stays in ending:
-        body, variants = _keep(db, iri, etag) if has_old else (None, None)
-        db.execute("UPDATE versions SET until = ?, body = ?, variants = ? WHERE iri = ? AND since = ?",
-                   (seq, body, variants, iri, since))
+        body, variants, patch = _keep(db, iri, etag) if has_old else (None, None, False)
+        db.execute("UPDATE versions SET until = ?, body = ?, variants = ?, patch = ? WHERE iri = ? AND since = ?",
+                   (seq, body, variants, int(patch), iri, since))
     fresh = db.execute(
         "SELECT d.iri, d.kind, d.etag, d.modified, d.parent FROM new.documents d LEFT JOIN versions v "
         "ON v.iri = d.iri AND v.until IS NULL WHERE v.iri IS NULL").fetchall()
@@ -144,17 +145,31 @@ def _record(db: sqlite3.Connection, seq: int, has_old: bool) -> tuple[int, int, 
     return len(fresh) - len(updated), len(updated), len(ending) - len(updated)
 
 
-def _keep(db: sqlite3.Connection, iri: str, etag: str) -> tuple[str | None, str | None]:
-    """Store the live build's document of `iri` (and its other profiles' changes) in `blobs`, once per content;
-    (body digest, JSON of the variants' digests). A document the live build does not hold with that ETag (a
-    damaged history) is not kept: (None, None), and its memento answers that it was not kept."""
+def _keep(db: sqlite3.Connection, iri: str, etag: str) -> tuple[str | None, str | None, bool]:
+    """Store the live build's document of `iri` (and its other profiles' changes) in `blobs`, once per content:
+    as the change from the new build's document of `iri` when it has one and that is smaller, else whole;
+    (body digest, JSON of the variants' digests, whether the body is such a change). A document the live build
+    does not hold with that ETag (a damaged history) is not kept: its memento answers that it was not kept."""
     row = db.execute("SELECT body FROM old.documents WHERE iri = ? AND etag = ?", (iri, etag)).fetchone()
     if row is None:
-        return None, None
-    body = _put(db, row[0])
+        return None, None, False
+    successor = db.execute("SELECT body FROM new.documents WHERE iri = ?", (iri,)).fetchone()
+    patch = _patch(successor[0], row[0]) if successor is not None else None
+    body = _put(db, patch) if patch is not None else _put(db, row[0])
     variants = {profile: _put(db, change) for profile, change in
                 db.execute("SELECT profile, change FROM old.variants WHERE iri = ?", (iri,))}
-    return body, json.dumps(variants, sort_keys=True) if variants else None
+    return body, json.dumps(variants, sort_keys=True) if variants else None, patch is not None
+
+
+def _patch(successor: bytes, packed: bytes) -> bytes | None:
+    """The change (compressed, as `documents.apply` reads it) that turns the successor's body into this one's,
+    when it is smaller than the body itself."""
+    new = zlib.decompress(successor).decode("utf-8").splitlines(keepends=True)
+    old = zlib.decompress(packed).decode("utf-8").splitlines(keepends=True)
+    theirs, mine = set(new), set(old)
+    change = [f"-{line}" for line in new if line not in mine] + [f"+{line}" for line in old if line not in theirs]
+    data = zlib.compress("".join(change).encode("utf-8"), 6)
+    return data if len(data) < len(packed) else None
 
 
 def _put(db: sqlite3.Connection, data: bytes) -> str:
