@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -118,6 +119,12 @@ class Profiles(_Strict):
     def selection(self) -> Published:
         """The published profiles, the default first."""
         return published(self.publish, self.default)
+
+    def only(self, tokens: Sequence[str]) -> Profiles:
+        """Publishing only `tokens` (`--profile`), keeping the default when it is among them: what a build with
+        `--profile` publishes, and what `validate --profile` converts (each profile's documents are then its
+        own, even for a profile bbfair.toml does not publish)."""
+        return Profiles(publish=list(tokens), default=self.default if self.default in tokens else tokens[0])
 
 
 class Validation(_Strict):

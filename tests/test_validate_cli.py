@@ -85,6 +85,19 @@ def test_one_profile_in_json_and_one_shape_set(sample_copy: Path) -> None:
     assert code == 0 and report["summary"]["shapes"] == ["fdp"]
 
 
+
+@pytest.mark.parametrize("published", ["both", "health-ri only"])
+def test_one_profile_is_checked_on_its_own_documents(sample_copy: Path, published: str) -> None:
+    """Regression: `validate --profile healthdcat-ap` checked the default (Health-RI) documents, whose disease
+    codes are IRIs, against R8, and failed every collection with a diagnosis; it checks that profile's own
+    documents, also when bbfair.toml does not publish it ("would this catalogue pass HealthDCAT-AP?")."""
+    if published != "both":
+        toml = sample_copy / "bbfair.toml"
+        toml.write_text(toml.read_text() + '\n[profiles]\npublish = ["health-ri"]\n')
+    code, report = validate(sample_copy, "--profile", "healthdcat-ap")
+    assert [f for f in report["findings"] if f["severity"] == "violation"] == []
+    assert code == 0 and report["summary"]["profiles"] == ["healthdcat-ap"]
+
 def test_negative_count_is_reported_by_the_standards_and_our_rules(sample_copy: Path) -> None:
     rid, _ = _collection(sample_copy, number_of_donors="-12")
     _, report = validate(sample_copy)

@@ -12,13 +12,10 @@ from urllib.parse import urlsplit
 
 from ..config import Config, Sparql, load_config
 from ..errors import StoreError
+from ..store.layout import DEFAULT_STORE
 from ..store.local import LocalStore
 from .app import ENV_SETTINGS, settings_env
 from .state import ServeSettings
-
-#: where `bbfair serve DATA_DIR` keeps its store when neither --store nor [store] location names one (a hidden
-#: directory: never counted as input, see `publish.input_digest`)
-DEFAULT_STORE = Path(".bbfair") / "store"
 
 
 def serving_url(host: str, port: int) -> str:
