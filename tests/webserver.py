@@ -16,8 +16,9 @@ import httpx
 import uvicorn
 
 from bbfair.builder.publish import build
-from bbfair.config import Sparql
+from bbfair.config import Limits, Sparql
 from bbfair.web.app import create_app
+from bbfair.web.limits import http_protocol
 from bbfair.web.state import ServeSettings, SiteState
 
 
@@ -38,11 +39,13 @@ class LiveServer:
 
 
 @contextmanager
-def serving(store: Path, port: int, sparql: Sparql | None = None) -> Iterator[str]:
-    """Serve the live build of `store` on 127.0.0.1:`port` until the block ends."""
-    app = create_app(SiteState(ServeSettings(store=store, sparql=sparql or Sparql())))
+def serving(store: Path, port: int, sparql: Sparql | None = None, limits: Limits | None = None) -> Iterator[str]:
+    """Serve the live build of `store` on 127.0.0.1:`port` until the block ends (with the connection guard
+    `bbfair serve` uses)."""
+    settings = ServeSettings(store=store, sparql=sparql or Sparql(), limits=limits or Limits())
+    app = create_app(SiteState(settings))
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                            loop="asyncio", lifespan="on")
+                            loop="asyncio", lifespan="on", http=http_protocol(settings.limits))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -8,6 +8,11 @@ socket pair with multiprocessing's `Connection` framing. A worker starts in ~0.2
 between queries; a job carries the build to read, so a newly published build is picked up at once.
 Waiting and answering are plain futures on the caller's event loop (the pipe's file descriptor is watched with
 `add_reader`), so a query costs one pipe round trip: no thread hand-off, no process start.
+
+A query still running after `slow_after` seconds is *long*: the caller decides (`may_go_slow`) whether it may go
+on — then its worker drops to the lowest CPU priority, so pages and quick queries keep their share of the
+processors, and is retired once the query ends (a process cannot raise its priority again) — or is stopped
+(`TooSlow`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe
 
 from .worker import Job, Reply
@@ -40,6 +46,14 @@ class WorkerLost(Exception):
     """The worker died while answering (killed by the kernel, out of memory, …)."""
 
 
+class TooSlow(Exception):
+    """The query became long while as many long queries as allowed were running, and was stopped."""
+
+
+#: the CPU priority (nice value) of a worker running a long query
+SLOW_NICE = 19
+
+
 #: the worker's entry point (imported by its real name, so the replies it pickles name real classes)
 _MAIN = "import sys; from bbfair.web.sparql.worker import main; main(int(sys.argv[1]))"
 
@@ -48,6 +62,8 @@ class _Worker:
     def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
         self.process = process
         self.conn = conn
+        #: runs at low priority (it answered a long query): retired after its query
+        self.slow = False
 
     def stop(self, kill: bool) -> None:
         """End the process: politely (close the pipe, the worker leaves) or at once (SIGKILL)."""
@@ -168,14 +184,14 @@ class WorkerPool:
         finally:
             timer.cancel()
 
-    def _replace(self, found: _Worker) -> None:
-        """Kill `found` and start a new worker in its place, off the event loop."""
-        self.killed += 1
+    def _replace(self, found: _Worker, kill: bool = True) -> None:
+        """Stop `found` (kill it: it may be mid-query) and start a new worker in its place, off the event loop."""
+        self.killed += kill
         with self._mutex:
             self._all.discard(found)
 
         def work() -> None:
-            found.stop(kill=True)
+            found.stop(kill=kill)
             for attempt in range(5):
                 if self._closed:
                     return
@@ -191,9 +207,11 @@ class WorkerPool:
 
     # --- running ------------------------------------------------------------------------------------------------
 
-    async def run(self, job: Job, timeout: float, patience: float) -> Reply:
+    async def run(self, job: Job, timeout: float, patience: float, slow_after: float | None = None,
+                  may_go_slow: Callable[[], bool] | None = None) -> Reply:
         """`job`'s reply; QueryTimeout after `timeout` seconds of work, PoolBusy after `patience` seconds of
-        waiting for a worker, WorkerLost when the worker died."""
+        waiting for a worker, WorkerLost when the worker died, TooSlow when the query ran `slow_after` seconds
+        and `may_go_slow()` said no."""
         if not self._started:
             await asyncio.to_thread(self.start)
         found = await self._acquire(patience)
@@ -201,25 +219,42 @@ class WorkerPool:
         self.dispatched += 1
         fd = found.conn.fileno()
         answered: asyncio.Future = loop.create_future()
-        timer = None
+        timers: list[asyncio.TimerHandle] = []
         try:
             found.conn.send(job)
             loop.add_reader(fd, _settle, answered, True)
-            timer = loop.call_later(timeout, _settle, answered, None, QueryTimeout())
+            timers.append(loop.call_later(timeout, _settle, answered, None, QueryTimeout()))
+            if slow_after is not None and slow_after < timeout:
+                timers.append(loop.call_later(slow_after, self._gone_slow, answered, found, may_go_slow))
             try:
                 await answered
             finally:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
             reply = found.conn.recv()
-        except (QueryTimeout, asyncio.CancelledError):
+        except (QueryTimeout, TooSlow, asyncio.CancelledError):
             self._replace(found)  # the only way to stop a running query
             raise
         except (EOFError, OSError) as exc:
             self._replace(found)
             raise WorkerLost(str(exc) or type(exc).__name__) from None
         finally:
-            if timer is not None:
+            for timer in timers:
                 timer.cancel()
-        self._release(found)
+        if found.slow:
+            self._replace(found, kill=False)  # it answered at low priority; a fresh one takes its place
+        else:
+            self._release(found)
         return reply
+
+    @staticmethod
+    def _gone_slow(answered: asyncio.Future, found: _Worker, may_go_slow: Callable[[], bool] | None) -> None:
+        """The query on `found` passed `slow_after`: stop it, or let it go on at the lowest CPU priority."""
+        if answered.done():
+            return
+        if may_go_slow is not None and not may_go_slow():
+            _settle(answered, None, TooSlow())
+            return
+        found.slow = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, found.process.pid, SLOW_NICE)
