@@ -156,7 +156,18 @@ class BoundedHttpTools(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
+        if len(self.url) > self.limits.url_bytes:  # refused here: httptools cannot even split a URL past 64 kB
+            self._cut_off(in_target=True)
+            return
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        if not self._cut:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._cut:
+            super().on_message_complete()
 
     def data_received(self, data: bytes) -> None:
         if self._cut:
@@ -167,9 +178,9 @@ class BoundedHttpTools(HttpToolsProtocol):
             if self._head > self.limits.header_bytes + SLACK:
                 self._cut_off()
 
-    def _cut_off(self) -> None:
+    def _cut_off(self, in_target: bool | None = None) -> None:
         self._cut = True
-        status, message = head_refusal(self.limits, self._in_target)
+        status, message = head_refusal(self.limits, self._in_target if in_target is None else in_target)
         body = refusal_text(status, message)
         self.transport.write(b"".join([
             f"HTTP/1.1 {status} {REASONS[status]}\r\n".encode(), b"content-type: text/plain; charset=utf-8\r\n",

@@ -87,6 +87,18 @@ def _settle(future: asyncio.Future, value: object = None, error: BaseException |
         future.set_result(value)
 
 
+def _lower_priority(pid: int) -> None:
+    """Every thread of process `pid` to the lowest CPU priority (on Linux a priority is per thread, and the
+    query runs on the worker's engine thread)."""
+    try:
+        threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]
+    for tid in threads:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, SLOW_NICE)
+
+
 class WorkerPool:
     """`size` worker processes; `await run(job, …)` answers a job on one of them."""
 
@@ -102,6 +114,9 @@ class WorkerPool:
         #: jobs handed to a worker, and workers killed (for tests and /health-style reporting)
         self.dispatched = 0
         self.killed = 0
+        #: the job a new worker answers before it takes queries (so it has opened the build and imported what a
+        #: query needs, and a query's time is the query's own); None: none
+        self.warmup: Callable[[], Job | None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------------------------------
 
@@ -196,7 +211,9 @@ class WorkerPool:
                 if self._closed:
                     return
                 try:
-                    self._release(self._spawn())
+                    fresh = self._spawn()
+                    self._warm(fresh)
+                    self._release(fresh)
                     return
                 except OSError as exc:  # no memory or processes left for now
                     log.warning("cannot start a SPARQL worker (attempt %d): %s", attempt + 1, exc)
@@ -204,6 +221,16 @@ class WorkerPool:
             log.error("the SPARQL endpoint runs with one worker fewer: it could not start a new one")
 
         threading.Thread(target=work, name="bbfair-sparql-respawn", daemon=True).start()
+
+    def _warm(self, found: _Worker, patience: float = 30.0) -> None:
+        """Have a new worker answer the warm-up job (blocking: in the respawning thread)."""
+        job = self.warmup() if self.warmup is not None else None
+        if job is None:
+            return
+        with contextlib.suppress(OSError, EOFError):
+            found.conn.send(job)
+            if found.conn.poll(patience):
+                found.conn.recv()
 
     # --- running ------------------------------------------------------------------------------------------------
 
@@ -256,5 +283,4 @@ class WorkerPool:
             _settle(answered, None, TooSlow())
             return
         found.slow = True
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, found.process.pid, SLOW_NICE)
+        _lower_priority(found.process.pid)

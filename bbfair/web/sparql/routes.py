@@ -76,13 +76,20 @@ class Endpoint:
     async def start(self) -> None:
         """Start the workers and let each open the live build, so the first queries do not pay for it."""
         await asyncio.to_thread(self.pool.start)
+        self.pool.warmup = self._warmup
+        job = self._warmup()
+        if job is None:
+            return
+        await asyncio.gather(*(self.pool.run(job, self.limits.timeout, self.limits.timeout)
+                               for _ in range(self.pool.size)), return_exceptions=True)
+
+    def _warmup(self) -> Job | None:
+        """A query that opens the live build (and loads what a query needs) in a new worker."""
         try:
             build = self.state.build()
         except StoreError:
-            return
-        job = Job(build.id, str(build.path), "ASK {}", "json", None, 1, self.limits.timeout)
-        await asyncio.gather(*(self.pool.run(job, self.limits.timeout, self.limits.timeout)
-                               for _ in range(self.pool.size)), return_exceptions=True)
+            return None
+        return Job(build.id, str(build.path), "ASK {}", "json", None, 1, self.limits.timeout)
 
     async def stop(self) -> None:
         await asyncio.to_thread(self.pool.close)
