@@ -148,7 +148,9 @@ def create_app(state: SiteState) -> FastPath:
             lambda build: dumps.page_document(build.manifest.build, build.documents, index, number, fmt, token),
             profile=chosen.profile)
 
-    app.include_router(sparql_router(state, server.site))
+    sparql_api = sparql_router(state, server.site)
+    app.state.sparql = sparql_api.endpoint  # type: ignore[attr-defined]  # its pool, for tests and health
+    app.include_router(sparql_api)
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)

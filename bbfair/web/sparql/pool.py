@@ -102,8 +102,12 @@ def _lower_priority(pid: int) -> None:
 class WorkerPool:
     """`size` worker processes; `await run(job, …)` answers a job on one of them."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, spares: int = 1) -> None:
         self.size = size
+        #: started, warmed workers kept aside to take a stopped worker's place at once (a new interpreter needs
+        #: about a second before it answers, and the workers left meanwhile may all be running long queries)
+        self.spares = spares
+        self._spare: list[_Worker] = []
         self._mutex = threading.Lock()
         self._start_lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -128,6 +132,8 @@ class WorkerPool:
             for _ in range(self.size):
                 self._release(self._spawn())
             self._started = True
+        for _ in range(self.spares):
+            self._respawn(to_pool=False)
 
     def _spawn(self) -> _Worker:
         parent, child = Pipe(duplex=True)
@@ -145,7 +151,7 @@ class WorkerPool:
         """Stop every worker; waiting callers get PoolBusy."""
         with self._mutex:
             self._closed = True
-            workers, self._all, self._idle = list(self._all), set(), []
+            workers, self._all, self._idle, self._spare = list(self._all), set(), [], []
             waiters, self._waiters = list(self._waiters), collections.deque()
         for future in waiters:
             with contextlib.suppress(RuntimeError):
@@ -200,20 +206,33 @@ class WorkerPool:
             timer.cancel()
 
     def _replace(self, found: _Worker, kill: bool = True) -> None:
-        """Stop `found` (kill it: it may be mid-query) and start a new worker in its place, off the event loop."""
+        """Stop `found` (kill it: it may be mid-query) and put a spare in its place, or a new worker once it has
+        started; the spare is replaced off the event loop."""
         self.killed += kill
         with self._mutex:
             self._all.discard(found)
+            spare = self._spare.pop() if self._spare else None
+        if spare is not None:
+            self._release(spare)
+        threading.Thread(target=found.stop, args=(kill,), name="bbfair-sparql-stop", daemon=True).start()
+        self._respawn(to_pool=spare is None)
+
+    def _respawn(self, to_pool: bool) -> None:
+        """Start and warm a new worker in a thread, for the pool or as a spare."""
 
         def work() -> None:
-            found.stop(kill=kill)
             for attempt in range(5):
                 if self._closed:
                     return
                 try:
                     fresh = self._spawn()
                     self._warm(fresh)
-                    self._release(fresh)
+                    with self._mutex:
+                        keep = not to_pool and len(self._spare) < self.spares and not self._closed
+                        if keep:
+                            self._spare.append(fresh)
+                    if not keep:
+                        self._release(fresh)
                     return
                 except OSError as exc:  # no memory or processes left for now
                     log.warning("cannot start a SPARQL worker (attempt %d): %s", attempt + 1, exc)

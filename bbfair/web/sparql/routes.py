@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 #: queries up to this many characters are checked (`safety.check`) on the event loop, so a refused one never
 #: takes a worker; the tokenizer reads ~2 µs a token, so longer ones are checked by the worker instead
 CHECK_ON_LOOP = 4096
+#: seconds the workers may take to start and answer their first (warm-up) query
+STARTUP = 60.0
 
 YASGUI = "yasgui-4.6.2"
 CORS = {"access-control-allow-origin": "*",
@@ -75,13 +77,14 @@ class Endpoint:
 
     async def start(self) -> None:
         """Start the workers and let each open the live build, so the first queries do not pay for it."""
-        await asyncio.to_thread(self.pool.start)
         self.pool.warmup = self._warmup
+        await asyncio.to_thread(self.pool.start)
         job = self._warmup()
         if job is None:
             return
-        await asyncio.gather(*(self.pool.run(job, self.limits.timeout, self.limits.timeout)
-                               for _ in range(self.pool.size)), return_exceptions=True)
+        startup = max(self.limits.timeout, STARTUP)  # fresh interpreters import and open the store: not a query
+        await asyncio.gather(*(self.pool.run(job, startup, startup) for _ in range(self.pool.size)),
+                             return_exceptions=True)
 
     def _warmup(self) -> Job | None:
         """A query that opens the live build (and loads what a query needs) in a new worker."""
