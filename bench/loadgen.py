@@ -112,8 +112,14 @@ async def _client(host: str, port: int, local: str, targets: list[Target], until
         target = rng.choice(targets)
         started = time.perf_counter()
         try:
-            status = await conn.request(target, timeout)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            status = await conn.request(target, min(timeout, max(0.1, until - time.monotonic() + 1.0)))
+        except TimeoutError:
+            conn.close()
+            if time.monotonic() >= until:  # cut off at the end of the run (a runaway still going): not an error
+                break
+            stats.errors.append(f"{target.kind} timed out")
+            continue
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             stats.errors.append(f"{target.kind} {type(exc).__name__}: {exc}"[:200])
             conn.close()
             continue

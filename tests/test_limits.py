@@ -114,3 +114,18 @@ def test_bounds_in_process() -> None:
     assert bounds.refusal(scope) is None
     assert bounds.refusal({**scope, "headers": [(b"accept", b"a/b,c/d,e/f,g/h,i/j")]})[0] == 431
     assert bounds.refusal({**scope, "query_string": b"x" * 300})[0] == 414
+
+
+def test_limits_come_from_bbfair_toml(sample_copy) -> None:
+    from bbfair.config import load_config
+    from bbfair.errors import ConfigError
+    from bbfair.web.serve import plan_from_data
+
+    toml = sample_copy / "bbfair.toml"
+    toml.write_text(toml.read_text() + "\n[limits]\nheader_bytes = 32768\n\n[sparql]\nper_client = 4\n")
+    plan = plan_from_data(sample_copy, None, "127.0.0.1", 8000, None)
+    assert plan.limits.header_bytes == 32768 and plan.settings().limits.url_bytes == 8192
+    assert plan.sparql.per_client == 4 and plan.sparql.slow_cap == 2
+    toml.write_text(toml.read_text() + "\n[limits.extra]\n")
+    with pytest.raises(ConfigError, match=r"limits\.extra"):
+        load_config(sample_copy)
