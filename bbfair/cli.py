@@ -129,7 +129,9 @@ def validate(
 
 
 Store = Annotated[str | None, typer.Option("--store", help="store directory, or the URL of a SPARQL 1.1 "
-                                                         "server (default: [store] location in bbfair.toml)")]
+                                                         "server (default: [store] location in bbfair.toml, else "
+                                                         "DATA_DIR/.bbfair/store, which `bbfair serve DATA_DIR` "
+                                                         "serves)")]
 
 
 class _BuildProgress:
