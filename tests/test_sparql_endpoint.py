@@ -525,3 +525,19 @@ def test_query_forms_and_checks() -> None:
     with pytest.raises(Refused, match="cannot be read"):
         check('SELECT * WHERE { "open SERVICE <http://evil/> {} }', ["evil"], names)
     assert check('SELECT * WHERE { "open', [], names).form == ""  # no SERVICE: Oxigraph explains the error
+
+
+def test_a_bracket_tower_is_refused_before_it_is_tokenised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a 200 kB tower of brackets took 0.4 s to tokenise, past `slow_after` on a busy machine, so the
+    worker's check was stopped with 503 instead of the 400 it deserves; far past the limit it is now refused on the
+    bracket count alone. Brackets inside a string still do not count."""
+    from bbfair.web.sparql import safety
+
+    def no_tokens(query: str) -> None:
+        raise AssertionError("tokenised")
+
+    monkeypatch.setattr(safety, "_tokens", no_tokens)
+    with pytest.raises(safety.Refused, match="more than 100 deep"):
+        safety.check("ASK { FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }", [], {}, 100)
+    monkeypatch.undo()
+    assert safety.check('ASK { FILTER("' + "(" * 500 + '" = "x") }', [], {}, 100).form == "ASK"
