@@ -197,9 +197,7 @@ def build(
         from .store.artifacts import publish
 
         try:
-            if location.startswith(("http://", "https://")):
-                raise StoreError("--artifacts packs a local store's build; it cannot pack a SPARQL server's")
-            pointer, wrote = publish(Path(location), artifacts)
+            pointer, wrote = publish(location, artifacts)
         except StoreError as exc:
             raise _store_error(exc) from None
         console.print(f"{'build file' if wrote else 'unchanged: LATEST already names'} {artifacts / pointer.file} "
@@ -269,11 +267,9 @@ def serve(
     workers: Annotated[int, typer.Option(envvar="BBFAIR_WORKERS", help="server processes")] = 1,
     profile: Annotated[list[str] | None, typer.Option("--profile", help="profiles the build must pass")] = None,
     artifacts: Annotated[Path | None, typer.Option("--artifacts", envvar="BBFAIR_ARTIFACTS", help="serve the build "
-                                                   "files `bbfair build --artifacts` writes there, following "
-                                                   "LATEST (a stateless replica)")] = None,
-    cache: Annotated[Path | None, typer.Option("--cache", envvar="BBFAIR_CACHE", help="with --artifacts: the local "
-                                               "directory builds are unpacked into (default: a new temporary "
-                                               "one)")] = None,
+                                                   "files there, following LATEST (a stateless replica)")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", envvar="BBFAIR_CACHE", help="with --artifacts: where "
+                                               "builds are unpacked (default: a new temporary directory)")] = None,
     poll: Annotated[float, typer.Option("--poll", envvar="BBFAIR_POLL", min=0.05, help="with --artifacts: "
                                         "seconds between looks at LATEST")] = 5.0,
     log_json: Annotated[bool, typer.Option("--log-json", envvar="BBFAIR_LOG_JSON", help="log JSON lines, and one "
@@ -287,8 +283,6 @@ def serve(
     With DATA_DIR it is built first (nothing is served if it has violations); with only --store the store's
     live build is served; with --artifacts the build files of an artifacts directory are. The server picks up
     later builds without a restart, and on SIGTERM lets the requests in flight finish."""
-    from dataclasses import replace
-
     from .web.serve import plan_from_data, plan_without_data, run
 
     try:
@@ -305,7 +299,6 @@ def serve(
         raise _fail(exc, 2) from None
     except StoreError as exc:
         raise _store_error(exc) from None
-    plan = replace(plan, poll=poll, log_json=log_json)
     warning = plan.warning()
     if warning:
         console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)
@@ -313,7 +306,7 @@ def serve(
         if artifacts else f"{plan.store}"
     console.print(f"serving {what} at {plan.url}/ (IRIs {plan.base_iri or 'as built'}/…; SPARQL {plan.url}/sparql, "
                   f"docs {plan.url}/docs); Ctrl-C stops", highlight=False, soft_wrap=True)
-    run(plan, host, port, workers, graceful_timeout=graceful_timeout)
+    run(plan, host, port, workers, graceful_timeout=graceful_timeout, poll=poll, log_json=log_json)
 
 
 @app.command("check-harvest")

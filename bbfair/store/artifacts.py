@@ -143,10 +143,12 @@ def pack(build_dir: Path, target: Path) -> tuple[str, int]:
     return hashing.digest.hexdigest(), hashing.size
 
 
-def publish(store_path: Path, artifacts: Path, keep: int = KEEP) -> tuple[Pointer, bool]:
+def publish(store_path: str | Path, artifacts: Path, keep: int = KEEP) -> tuple[Pointer, bool]:
     """Write the live build of the store at `store_path` as a build file in `artifacts` and point `LATEST` at it
     (last, by atomic rename); return the pointer and whether anything was written (False when `LATEST` already
     names this build). Build files beyond the `keep` newest are deleted, never the one `LATEST` names."""
+    if str(store_path).startswith(("http://", "https://")):
+        raise StoreError("--artifacts packs a local store's build; it cannot pack a SPARQL server's")
     store = LocalStore.open(Path(store_path))
     build_id = store.live_id()
     if build_id is None:

@@ -22,10 +22,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..config import Sparql
+from ..config import Limits, Sparql
 from ..errors import StoreError
 from . import dump as dumps
 from . import spec as specs
+from .limits import Bounds
 from .metrics import Metrics
 from .ops import Operated, add_routes
 from .render import CORS
@@ -47,8 +48,13 @@ class FastPath:
     def __init__(self, app: FastAPI, server: Server) -> None:
         self.app = app
         self.server = server
+        self.bounds = Bounds(server.state.settings.limits)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            receive = await self.bounds.admit(scope, receive, send)  # the request's limits, before any work
+            if receive is None:
+                return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and \
                 not scope["path"].startswith(RESERVED):
             try:
@@ -149,6 +155,7 @@ def create_app(state: SiteState) -> Operated:
             profile=chosen.profile)
 
     sparql_api = sparql_router(state, server.site)
+    app.state.sparql = sparql_api.endpoint  # type: ignore[attr-defined]  # its pool, for tests and health
     app.include_router(sparql_api)
     pool = sparql_api.endpoint.pool  # type: ignore[attr-defined]
     metrics = Metrics(state, lambda: (pool.load(), pool.size, pool.refused, pool.killed, pool.dispatched))
@@ -177,13 +184,14 @@ def create_app_from_env() -> Operated:
     raw = json.loads(os.environ[ENV_SETTINGS])
     artifacts = raw.get("artifacts")
     settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})),
-                             artifacts=Path(artifacts) if artifacts else None, poll=raw.get("poll", 5.0),
-                             log_json=raw.get("log_json", False))
+                             limits=Limits(**raw.get("limits", {})), artifacts=Path(artifacts) if artifacts else None,
+                             poll=raw.get("poll", 5.0), log_json=raw.get("log_json", False))
     return create_app(SiteState(settings))
 
 
 def settings_env(settings: ServeSettings) -> str:
     """`settings` as the JSON `create_app_from_env` reads."""
     return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump(),
+                       "limits": settings.limits.model_dump(),
                        "artifacts": str(settings.artifacts) if settings.artifacts else None,
                        "poll": settings.poll, "log_json": settings.log_json})
