@@ -150,6 +150,26 @@ def test_two_replicas_answer_every_sample_iri_with_the_same_etag_and_body(fleet:
     assert not any(line.startswith("{") for line in b.output().splitlines())  # JSON only when asked
 
 
+def test_metrics_count_requests_by_route_and_status_and_describe_the_build(fleet: Fleet) -> None:
+    b = fleet.replicas["b"]
+    b.get("/no/such/thing")
+    b.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+json"})
+    answer = b.get("/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    text = answer.text
+    build = serving(b)
+    assert f'bbfair_build_info{{base_iri="{BASE}",bbfair_version=' in text and f'build="{build}"' in text
+    assert 'bbfair_http_requests_total{method="GET",route="/{path:path}",status="200"}' in text
+    assert 'bbfair_http_requests_total{method="GET",route="/{path:path}",status="404"} 1.0' in text
+    assert 'bbfair_http_requests_total{method="GET",route="/sparql",status="200"} 1.0' in text
+    assert 'bbfair_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/{path:path}"}' in text
+    assert _metric(b, "bbfair_ready") == 1 and _metric(b, "bbfair_build_resources") > 500
+    assert _metric(b, "bbfair_sparql_workers") == 1  # BBFAIR_SPARQL__MAX_RUNNING=1: a setting from the environment
+    assert _metric(b, "bbfair_sparql_queries_waiting") == 0 and _metric(b, "bbfair_sparql_queries_total") >= 1
+    assert _metric(b, "bbfair_replica_switches_total") == 1 and _metric(b, "bbfair_build_age_seconds") >= 0
+    assert "/no/such/thing" not in text  # routes are templates, never raw paths
+
+
 def test_a_rebuild_reaches_both_replicas_within_the_poll_interval_under_load(fleet: Fleet) -> None:
     a, b = fleet.replicas["a"], fleet.replicas["b"]
     paths = [iri.removeprefix(BASE) for iri in iris(fleet)]
