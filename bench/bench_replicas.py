@@ -5,7 +5,8 @@ build.
 The sample is built into a store and written as a build file (`bbfair build --artifacts` does the same two
 calls); the replicas start empty and fetch it. Load comes from `wrk` (Debian `wrk`) through the proxy (Debian
 `nginx`), on one dataset IRI in Turtle, after a warm-up. The baseline is one replica behind the
-same proxy, measured in the same run: printed are requests/s, p50/p99 and the ratio to it. On a machine with C
+same proxy, measured in the same run: printed are requests/s, p50/p99 and the ratio to it (and one replica
+without the proxy, for what the proxy costs). On a machine with C
 cores, expect growth up to about C replicas (wrk and nginx share those cores too).
 
 Then the sample is rebuilt with one collection renamed and published; every replica is polled (`/health`) until
@@ -122,6 +123,9 @@ def main() -> None:
             deadline = time.monotonic() + 60
             while serving(port) != first and time.monotonic() < deadline:
                 time.sleep(0.1)
+        direct = f"http://127.0.0.1:{ports[0]}/dataset/BE_SUH-collection-breast"
+        wrk(direct, "text/turtle", 1, args.connections)
+        alone = wrk(direct, "text/turtle", args.seconds, args.connections)  # what the proxy costs
         results: list[tuple[int, dict[str, float]]] = []
         for count in args.replicas:
             nginx, port = proxy(work, ports[:count])
@@ -133,6 +137,8 @@ def main() -> None:
                 stop(nginx)
         base = next((r for n, r in results if n == 1), results[0][1])
         print(f"{'replicas':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio to 1':>10}")
+        print(f"{'1 direct':>8} {alone['rps']:>9.0f} {alone['p50']:>8.2f} {alone['p99']:>8.2f} "
+              f"{alone['rps'] / base['rps']:>10.2f}   (no proxy)")
         for count, found in results:
             print(f"{count:>8} {found['rps']:>9.0f} {found['p50']:>8.2f} {found['p99']:>8.2f} "
                   f"{found['rps'] / base['rps']:>10.2f}")
