@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from . import cli_history as history_commands
+from . import cli_ops as ops_commands
 from .builder.pipeline import convert_to_file, validate_directory
 from .errors import InputError, StoreError
 from .mapping import Conversion
@@ -194,15 +196,10 @@ def build(
     location = _run_build(data_dir, store, base_iri, profile, shapes, workers=workers, force=force, wait=wait,
                           no_cache=no_cache)
     if artifacts is not None:
-        from .store.artifacts import publish
-
         try:
-            pointer, wrote = publish(location, artifacts)
+            console.print(ops_commands.write_build_file(location, artifacts), highlight=False, soft_wrap=True)
         except StoreError as exc:
             raise _store_error(exc) from None
-        console.print(f"{'build file' if wrote else 'unchanged: LATEST already names'} {artifacts / pointer.file} "
-                      f"({pointer.bytes / 2**20:.1f} MiB, sha256 {pointer.sha256[:12]}…)", highlight=False,
-                      soft_wrap=True)
 
 
 def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, profile: list[str] | None,
@@ -302,10 +299,7 @@ def serve(
     warning = plan.warning()
     if warning:
         console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)
-    what = f"the build files of {artifacts} (unpacked into {plan.store}; /ready once the first is in)" \
-        if artifacts else f"{plan.store}"
-    console.print(f"serving {what} at {plan.url}/ (IRIs {plan.base_iri or 'as built'}/…; SPARQL {plan.url}/sparql, "
-                  f"docs {plan.url}/docs); Ctrl-C stops", highlight=False, soft_wrap=True)
+    console.print(ops_commands.serving_line(plan), highlight=False, soft_wrap=True)
     run(plan, host, port, workers, graceful_timeout=graceful_timeout, poll=poll, log_json=log_json)
 
 
@@ -388,6 +382,10 @@ def info(store: Annotated[str, typer.Option("--store", help="store directory or 
         console.print(f"{store} holds no build yet", highlight=False)
         raise typer.Exit(1)
     typer.echo(json.dumps(asdict(manifest.build), indent=2))
+
+
+app.command()(history_commands.history)  # docs/history.md
+app.command()(history_commands.diff)
 
 
 @app.command()
