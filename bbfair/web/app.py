@@ -25,8 +25,10 @@ from .. import __version__
 from ..config import Sparql
 from ..errors import StoreError
 from . import dump as dumps
+from . import sitemap as sitemaps
 from . import spec as specs
 from .render import CORS
+from .search import router as search_router
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
 from .state import ServeSettings, SiteState
@@ -34,7 +36,7 @@ from .state import ServeSettings, SiteState
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
 RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
-            "/openapi.json")
+            "/openapi.json", "/search", "/sitemap.xml", "/robots.txt")
 
 
 class FastPath:
@@ -143,6 +145,22 @@ def create_app(state: SiteState) -> FastPath:
             profile=chosen.profile)
 
     app.include_router(sparql_router(state, server.site))
+    app.include_router(search_router(state, server.site, server.finders))
+
+    @get("/sitemap.xml", tags=["service"])
+    def sitemap(page: str | None = None) -> Response:
+        """Every dataset and catalogue page, with `lastmod` from the build (a sitemap index of pages beyond
+        50,000 addresses)."""
+        build = state.build()
+        body = sitemaps.sitemap(build, int(page) if page and page.isdigit() else None)
+        if body is None:
+            return Response("404 Not Found: no such sitemap page\n", status_code=404, media_type="text/plain")
+        return Response(body, media_type="application/xml", headers={"x-bbfair-build": build.id, **CORS})
+
+    @get("/robots.txt", tags=["service"])
+    def robots() -> Response:
+        """For crawlers: the pages are welcome, the sitemap lists them all."""
+        return Response(sitemaps.robots(state.build().manifest.build.base_iri), media_type="text/plain")
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)
