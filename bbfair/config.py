@@ -176,6 +176,13 @@ class Sparql(_Strict):
     max_running: int = Field(default=2, gt=0)
 
 
+class Search(_Strict):
+    """The collection finder (`/search`)."""
+
+    #: make the finder's index with each build (off: no `/search`, no term counts; the build skips the index)
+    index: bool = True
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -190,6 +197,7 @@ class Config(_Strict):
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()
+    search: Search = Search()
 
     @field_validator("base_iri")
     @classmethod

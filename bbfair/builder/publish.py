@@ -150,7 +150,8 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
         old = previous.stamps if previous is not None else {}
         # every graph, not the changed only: the live one is of another layout, or has no finder's index to keep
-        rewrite = previous is not None and (not builds_on(previous, base) or not searchindex.kept(target))
+        rewrite = previous is not None and (not builds_on(previous, base)
+                                            or (config.search.index and not searchindex.kept(target)))
         del previous
         staging = target.staging(build_id, base, [p.token for p in config.profiles.selection().others])
         try:
@@ -169,7 +170,8 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
             staging.attach(made.state)
             step("publish", 0, 0)
             if isinstance(staging, Staging):
-                staging.commit(removed=made.removed, progress=progress, finish=searchindex.finish)
+                staging.commit(removed=made.removed, progress=progress,
+                               finish=searchindex.finish if config.search.index else searchindex.drop)
             else:
                 staging.commit(removed=made.removed, progress=progress)
         except BaseException:

@@ -98,6 +98,11 @@ def _networks(db: sqlite3.Connection, catalogs: dict[str, dict[str, Any]]) -> in
     return changed
 
 
+def drop(build_dir: Path) -> None:
+    """A build without the finder (`[search] index = false`): no index, not even the live build's copy."""
+    (build_dir / FILE).unlink(missing_ok=True)
+
+
 def finish(build_dir: Path) -> None:
     """Complete the index of the build being written in `build_dir` (see the module docstring)."""
     writer = IndexWriter(build_dir / FILE)

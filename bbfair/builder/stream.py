@@ -152,7 +152,8 @@ def _finish(job: Job, resources: list[Resource], piece: Piece) -> list[str]:
             piece.deltas += [(key, token, out, in_) for token, (out, in_) in serialiser.deltas(res).items()]
         if job.rewrite or changed(job.previous.get(key), new):
             written = serialiser.written(res, new, own + statements(added.get(key, ())))
-            piece.written.append(searchrows.with_row(written, res, job.ctx))
+            piece.written.append(searchrows.with_row(written, res, job.ctx) if job.ctx.config.search.index
+                                 else written)
     return hashes
 
 

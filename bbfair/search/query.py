@@ -10,7 +10,8 @@ word split it into a phrase (`non-Hodgkin` is the phrase "non hodgkin").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .facets import BY_NAME, FACETS, RANGES
@@ -213,3 +214,19 @@ def parse(params: Iterable[tuple[str, str]], ignore: Iterable[str] = ()) -> Quer
     page = _integer("page", single["page"], 1, 100_000) if single.get("page") else 1
     q = single.get("q", "").strip()
     return Query(q, parse_text(q), {k: tuple(v) for k, v in filters.items() if v}, ranges, sort, page, size)
+
+
+def folded(text: str) -> str:
+    """`text` lowercased and without accents, as the full-text index's tokenizer sees it."""
+    if text.isascii():
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def finds(term: Term) -> Callable[[str], bool]:
+    """A test of whether a folded text holds `term` (its words in a row; the last one a prefix, for one)."""
+    words = [folded(w) for w in term.words]
+    pattern = r"[\W_]+".join(re.escape(w) for w in words)
+    end = "" if term.prefix else r"(?![^\W_])"
+    found = re.compile(r"(?<![^\W_])" + pattern + end)
+    return lambda text: found.search(text) is not None

@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 
 from ..search.facets import AGE_GROUPS, FACETS, TEXT_FIELDS
-from ..search.query import Query, QueryError
+from ..search.query import Query, QueryError, finds, folded
 from .searchindex import TEXT_COLUMNS
 
+#: up to this many found collections are ranked from their own text, more by one full-text query per field
+SCORED_HERE = 2000
 #: how many allowed values an error lists before it stops
 ALLOWED_SHOWN = 60
 #: relevance weight of each full-text column (`search.facets.TEXT_FIELDS`; networks weigh as organisations)
@@ -80,21 +82,32 @@ class Answer:
 class _Facet:
     """One facet's (collection, value) pairs, grouped by value."""
 
-    def __init__(self, codes: list[str], pairs_ids: list[int], pairs_vals: list[int]) -> None:
+    def __init__(self, codes: list[str], pairs_ids: list[int], pairs_vals: list[int], size: int) -> None:
         self.codes = codes
         self.index = {code: i for i, code in enumerate(codes)}
-        vals = np.asarray(pairs_vals, dtype=np.int32)
+        ids, vals = np.asarray(pairs_ids, dtype=np.int64), np.asarray(pairs_vals, dtype=np.int64)
         order = np.argsort(vals, kind="stable")
         self.vals = vals[order]
-        self.ids = np.asarray(pairs_ids, dtype=np.int32)[order]
+        self.ids = ids[order]
         self.starts = np.searchsorted(self.vals, np.arange(len(codes) + 1))
+        # the same pairs by collection (pairs arrive in collection order): counting over a few found
+        # collections reads only theirs
+        self.by_collection = vals
+        self.collection_starts = np.searchsorted(ids, np.arange(size + 1))
 
     def members(self, code: str) -> np.ndarray:
         i = self.index.get(code)
         return self.ids[self.starts[i]:self.starts[i + 1]] if i is not None else self.ids[:0]
 
-    def counts(self, base: np.ndarray) -> np.ndarray:
-        return np.bincount(self.vals[base[self.ids]], minlength=len(self.codes))
+    def counts(self, base: np.ndarray, found: np.ndarray | None = None) -> np.ndarray:
+        """How many of the collections in `base` (a mask; `found`: the same as indices, when known) have each
+        value."""
+        if found is None or len(found) * 8 > len(self.ids):
+            return np.bincount(self.vals[base[self.ids]], minlength=len(self.codes))
+        starts = self.collection_starts[found]
+        lengths = self.collection_starts[found + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        return np.bincount(self.by_collection[offsets], minlength=len(self.codes))
 
 
 class Finder:
@@ -141,7 +154,9 @@ class Finder:
                 for code in codes:
                     ids.append(ident)
                     vals.append(index.setdefault(code, len(index)))
-        self.facets = {name: _Facet(list(index), ids, vals) for name, (index, ids, vals) in pairs.items()}
+        self.facets = {name: _Facet(list(index), ids, vals, size) for name, (index, ids, vals) in pairs.items()}
+        disease = self.facets["disease"]
+        self._roots = [c for c in disease.codes if not self.diseases.get(c, ("", []))[1]]
         self.title_rank = np.zeros(size, dtype=np.int64)
         for rank, (_title, ident) in enumerate(sorted(titles)):
             self.title_rank[ident] = rank
@@ -181,30 +196,48 @@ class Finder:
 
     # --- searching ------------------------------------------------------------------------------------------------
 
-    def _text(self, query: Query, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """The collections the text matches (mask) and, when `scored`, their BM25 scores (lower: better)."""
-        mask = np.zeros(self.size, dtype=bool)
-        db = self._db()
+    def _matching(self, fts: str) -> np.ndarray:
+        """The collections an FTS5 expression matches (ids, read as one string: fetching a row per match
+        costs far more)."""
         try:
-            if scored:
-                weights = ", ".join(str(w) for w in WEIGHTS)
-                rows = db.execute(f"SELECT rowid, bm25(text, {weights}) FROM text WHERE text MATCH ?",
-                                  (query.fts(),)).fetchall()
-            else:
-                rows = db.execute("SELECT rowid FROM text WHERE text MATCH ?", (query.fts(),)).fetchall()
+            found = self._db().execute("SELECT group_concat(rowid) FROM text WHERE text MATCH ?", (fts,)).fetchone()
         except sqlite3.Error:
             raise QueryError("q", "the text cannot be searched; it takes words, \"phrases\", prefix* and OR")\
                 from None
-        if not rows:
-            return mask, None
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        ids = ids[ids < self.size]
-        mask[ids] = True
-        if not scored:
-            return mask, None
-        scores = np.full(self.size, np.inf)
-        scores[ids] = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))[:len(ids)]
-        return mask, scores
+        if not found or not found[0]:
+            return np.zeros(0, dtype=np.int64)
+        ids = np.array(str(found[0]).split(","), dtype=np.int64)
+        return ids[ids < self.size]
+
+    def _text(self, query: Query) -> np.ndarray:
+        """The collections the text matches (a mask)."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self._matching(query.fts())] = True
+        return mask
+
+    def _relevance(self, query: Query, found: np.ndarray) -> np.ndarray:
+        """Relevance of the `found` collections (higher: better): for each group of the text, the weights of
+        the fields it is found in (`search.facets.TEXT_FIELDS`: a word in the title counts ten times one in
+        the description). SQLite's BM25 was measured 30-100× slower than matching alone on thousands of
+        matches. A few found collections are scored from their own text; many, by one query per field."""
+        scores = np.zeros(self.size)
+        if len(found) <= SCORED_HERE:
+            # the full-text table's own content table (FTS5's `%_content`): a rowid lookup through the virtual
+            # table runs a scan per row
+            columns = ", ".join(f"c{i}" for i in range(len(TEXT_COLUMNS)))
+            rows = self._db().execute(f"SELECT id, {columns} FROM text_content WHERE id IN "
+                                      f"({', '.join(str(int(i)) for i in found)})").fetchall()
+            tests = [[finds(term) for term in group] for group in query.text]
+            for row in rows:
+                fields = [folded(value or "") for value in row[1:]]
+                scores[row[0]] = sum(weight for group in tests for text, weight in zip(fields, WEIGHTS, strict=True)
+                                     if any(test(text) for test in group))
+            return scores
+        for group in query.text:
+            expression = " OR ".join(t.fts() for t in group)
+            for column, weight in zip(TEXT_COLUMNS, WEIGHTS, strict=True):
+                scores[self._matching(f"{{{column}}} : ({expression})")] += weight
+        return scores
 
     def _counts_at_least(self, query: Query) -> np.ndarray:
         """Collections with at least the donors and samples asked (and present)."""
@@ -242,8 +275,7 @@ class Finder:
         """Run `query` (see the module docstring); QueryError for an unknown facet value or text the engine
         cannot take."""
         self.check(query)
-        scored = query.sort_order() == "relevance"
-        text, scores = self._text(query, scored) if query.text else (None, None)
+        text = self._text(query) if query.text else None
         unaged = self._counts_at_least(query)
         if text is not None:
             unaged &= text
@@ -259,6 +291,7 @@ class Finder:
         everything = common.copy()
         for mask in chosen.values():
             everything &= mask
+        found = np.flatnonzero(everything)
         facets: dict[str, list[Value]] = {}
         for facet in FACETS:
             base = everything
@@ -267,11 +300,11 @@ class Finder:
                 for other, mask in chosen.items():
                     if other != facet.name:
                         base &= mask
-            counts = self.facets[facet.name].counts(base)
+            counts = self.facets[facet.name].counts(base, found if base is everything else None)
             facets[facet.name] = self._values(facet.name, counts, query.filters.get(facet.name, ()))
         groups = [(label, low, high, int((unaged & self._overlap(low, high)).sum()))
                   for label, low, high in AGE_GROUPS]
-        found = np.flatnonzero(everything)
+        scores = self._relevance(query, found) if query.sort_order() == "relevance" and len(found) else None
         hits = self._page(found, query, scores)
         return Answer(query, len(found), hits, facets, groups)
 
@@ -279,7 +312,7 @@ class Finder:
         rank = self.title_rank[found]
         order = query.sort_order()
         if order == "relevance" and scores is not None:
-            return found[np.lexsort((rank, scores[found]))]
+            return found[np.lexsort((rank, -scores[found]))]
         if order in ("donors", "samples"):
             counts = (self.donors if order == "donors" else self.samples)[found]
             return found[np.lexsort((rank, -counts))]  # the largest first; unknown (-1) last
@@ -344,7 +377,7 @@ class Finder:
                                         key=lambda v: (-v.count, v.label.casefold()))
             return value
 
-        roots = [c for c in facet.codes if not self.diseases.get(c, ("", []))[1]]
+        roots = [c for c in self._roots if counts[facet.index[c]] or c in open_]
         roots += [c for c in open_ if not self.diseases.get(c, ("", []))[1] and c not in facet.index]
         out = [node(code, 0) for code in roots]
         return sorted((v for v in out if v.count or v.code in open_), key=lambda v: (-v.count, v.label.casefold()))
