@@ -7,7 +7,8 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph
 
-from bbfair.validation.fastcheck import FastChecker, Index
+from bbfair.validation.fastcheck import FastChecker
+from bbfair.validation.fastindex import Index
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

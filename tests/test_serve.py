@@ -16,7 +16,8 @@ from webserver import free_port
 
 from bbfair.builder.publish import build
 from bbfair.errors import StoreError
-from bbfair.web.serve import DEFAULT_STORE, plan_from_data, plan_from_store, serving_url
+from bbfair.store.layout import DEFAULT_STORE
+from bbfair.web.serve import plan_from_data, plan_from_store, serving_url
 
 
 def test_base_iri_precedence(sample_copy: Path) -> None:
@@ -32,6 +33,16 @@ def test_base_iri_precedence(sample_copy: Path) -> None:
     assert plan.base_iri == "http://127.0.0.1:9001" and plan.store == sample_copy / "s"
     assert serving_url("0.0.0.0", 80).startswith("http://") and "0.0.0.0" not in serving_url("0.0.0.0", 80)
 
+
+
+def test_build_without_a_store_publishes_where_serve_looks(sample_copy: Path) -> None:
+    """Regression: `bbfair build DATA_DIR` with no --store and no [store] location stopped with "no store
+    given", while `bbfair serve DATA_DIR` builds into DATA_DIR/.bbfair/store: both now use that store, and the
+    store inside the data directory is not input (a second build is unchanged)."""
+    first = build(sample_copy, None, workers=1)
+    assert first.published and (sample_copy / DEFAULT_STORE / "LIVE").is_file()
+    assert plan_from_data(sample_copy, None, "127.0.0.1", 8000, None).store == sample_copy / DEFAULT_STORE
+    assert build(sample_copy, None, workers=1).status == "unchanged"
 
 def test_store_built_for_another_base_is_refused(sample_dir: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"

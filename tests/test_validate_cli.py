@@ -78,12 +78,29 @@ def test_one_profile_in_json_and_one_shape_set(sample_copy: Path) -> None:
     code, report = validate(sample_copy, "--profile", "healthdcat-ap")
     assert code == 1 and report["summary"]["profiles"] == ["healthdcat-ap"]
     assert set(report["summary"]["shapes"]) == {"healthdcat-ap", "dcat-ap", "fdp", "bbfair", "official:healthdcat-ap"}
-    mine = [f for f in report["findings"] if f["record"] == rid]
+    mine = [f for f in report["findings"] if f["record"] == rid and f["profile"] != "input"]
     assert {f["profile"] for f in mine} == {"healthdcat-ap", "bbfair", "official:healthdcat-ap"}
+    # the reader refuses the negative count too (as `bbfair convert` does), and the record is still checked
+    assert any(f["record"] == rid and f["profile"] == "input" and "cannot be negative" in f["message"]
+               for f in report["findings"])
     assert all(f["profiles"] == ["healthdcat-ap"] for f in mine)
     code, report = validate(sample_copy, "--profile", "fdp")
-    assert code == 0 and report["summary"]["shapes"] == ["fdp"]
+    assert report["summary"]["shapes"] == ["fdp"]  # the FDP shapes find nothing; the reader's refusal stays
+    assert {f["profile"] for f in report["findings"] if f["severity"] == "violation"} == {"input"}
 
+
+
+@pytest.mark.parametrize("published", ["both", "health-ri only"])
+def test_one_profile_is_checked_on_its_own_documents(sample_copy: Path, published: str) -> None:
+    """Regression: `validate --profile healthdcat-ap` checked the default (Health-RI) documents, whose disease
+    codes are IRIs, against R8, and failed every collection with a diagnosis; it checks that profile's own
+    documents, also when bbfair.toml does not publish it ("would this catalogue pass HealthDCAT-AP?")."""
+    if published != "both":
+        toml = sample_copy / "bbfair.toml"
+        toml.write_text(toml.read_text() + '\n[profiles]\npublish = ["health-ri"]\n')
+    code, report = validate(sample_copy, "--profile", "healthdcat-ap")
+    assert [f for f in report["findings"] if f["severity"] == "violation"] == []
+    assert code == 0 and report["summary"]["profiles"] == ["healthdcat-ap"]
 
 def test_negative_count_is_reported_by_the_standards_and_our_rules(sample_copy: Path) -> None:
     rid, _ = _collection(sample_copy, number_of_donors="-12")

@@ -17,7 +17,8 @@ from bbfair.builder.pipeline import convert_directory
 from bbfair.mapping import Conversion
 from bbfair.validation import engine
 from bbfair.validation.engine import Result, results_of, run_batch, validate_resources
-from bbfair.validation.fastcheck import FastChecker, Index
+from bbfair.validation.fastcheck import FastChecker
+from bbfair.validation.fastindex import Index
 from bbfair.validation.run import background, validate_conversion
 from bbfair.validation.shapesets import PROFILES, load_profiles
 

@@ -13,6 +13,7 @@ from ..config import load_config
 from ..errors import InputError
 from ..mapping import Conversion, convert
 from ..mapping.stamps import Stamp
+from ..profiles import tokens as profile_tokens
 from ..rdf.namespaces import prefixes
 from ..rdf.rdfio import format_for, write_resources
 from ..records import load_records
@@ -58,6 +59,8 @@ def validate_directory(data_dir: Path, profiles: Sequence[str] | None = None, ex
     data_dir = Path(data_dir)
     config = load_config(data_dir, base_iri)
     shapes = for_config(config, profiles, extra_shapes)
+    if profiles and set(profiles) <= set(profile_tokens()):  # these profiles' own documents, published or not
+        config = config.model_copy(update={"profiles": config.profiles.only(profiles)})
     config_file = str(data_dir / "bbfair.toml")
     config.require_base(config_file)
     catalogue = load_records(data_dir, lenient=True)

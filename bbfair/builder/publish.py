@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..config import Config, Profiles, load_config
-from ..errors import ConfigError, InputError, Problem, StoreError
+from ..config import Config, load_config
+from ..errors import ConfigError, InputError, Problem
 from ..mapping.convert import context
 from ..mapping.stamps import Stamp
 from ..profiles import tokens as profile_tokens
 from ..records import load_records
+from ..store.history_write import Retention
+from ..store.layout import DEFAULT_STORE
 from ..store.local import LocalStore
 from ..store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
 from ..store.staging import Staging
@@ -70,11 +72,9 @@ def is_url(spec: str | Path) -> bool:
 def open_target(store: str | Path | None, data_dir: Path, config: Config,
                 create: bool = True) -> LocalStore | RemoteStore:
     """The store named by `--store` (a directory or a SPARQL server URL), else by `[store] location` in
-    bbfair.toml (a relative directory there is relative to the data directory)."""
-    spec = store if store is not None else config.store.location
-    if spec is None:
-        raise StoreError("no store given: pass --store DIR (or a SPARQL server URL), or set [store] location "
-                         f"in {Path(data_dir) / 'bbfair.toml'}")
+    bbfair.toml (a relative directory there is relative to the data directory), else `DATA_DIR/.bbfair/store`,
+    the one `bbfair serve DATA_DIR` serves."""
+    spec = store if store is not None else (config.store.location or DEFAULT_STORE)
     if is_url(spec):
         from ..store.remote import RemoteStore  # httpx is only needed for a remote store
 
@@ -116,9 +116,7 @@ def _publishing(config: Config, profiles: Sequence[str] | None) -> Config:
         raise ConfigError([Problem(f"--profile {', '.join(unknown)}: a build publishes whole profiles, validated "
                                    f"with all their shapes; choose from {', '.join(known)} (`bbfair validate "
                                    "--profile` runs single shape sets)", column="--profile")])
-    current = config.profiles.default
-    default = current if current in profiles else profiles[0]
-    return config.model_copy(update={"profiles": Profiles(publish=list(profiles), default=default)})
+    return config.model_copy(update={"profiles": config.profiles.only(profiles)})
 
 
 def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | None = None,
@@ -154,6 +152,8 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
                                             or (config.search.index and not searchindex.kept(target)))
         del previous
         staging = target.staging(build_id, base, [p.token for p in config.profiles.selection().others])
+        if isinstance(staging, Staging):  # a local store keeps history (docs/history.md)
+            staging.retention = Retention(config.history.builds, config.history.days)
         try:
             produce = partial(_produce, data_dir, config, shapes, stamps, old, rewrite, cache_dir, staging, workers,
                               BuildInfo(id=build_id, created="", input_hash=digest, bbfair_version=__version__,

@@ -32,7 +32,8 @@ from ..rdf import vocab
 from ..rdf.namespaces import prefixes
 from ..rdf.resources import shapes_path
 from ..validation.engine import BATCH_TRIPLES, Result, consecutive_groups, results_of, run_batch
-from ..validation.fastcheck import FastChecker, Index
+from ..validation.fastcheck import FastChecker
+from ..validation.fastindex import Index
 from ..validation.shapes import load_shapes, run_pyshacl
 from ..validation.shapesets import ShapeSet, load_profiles
 from ..validation.shapesets import available as available_sets

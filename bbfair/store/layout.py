@@ -4,7 +4,12 @@ on, in one place."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+#: where `bbfair build DATA_DIR` and `bbfair serve DATA_DIR` keep the store when neither --store nor [store]
+#: location names one, relative to the data directory (hidden: never counted as input, see
+#: `builder.publish.input_digest`)
+DEFAULT_STORE = Path(".bbfair") / "store"
 MARKER = "bbfair-store.json"
 LIVE = "LIVE"
 BUILD_LOCK = ".build.lock"

@@ -32,7 +32,8 @@ from ..rdf.digest import content_hashes as digest_hashes
 from ..rdf.digest import merkle, own_hash, with_variants
 from .engines import DEFAULT_ENGINE, Result, _n3, check
 from .engines import results_of as results_of  # the reports' reader, where callers have long found it
-from .fastcheck import FastChecker, Index
+from .fastcheck import FastChecker
+from .fastindex import Index
 from .passes import Validation
 from .shapesets import ShapeSet
 

@@ -20,21 +20,22 @@ runs pyshacl on every batch as before.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from ..rdf.namespaces import canonical
+from .fastindex import Index, Triple, foci
+from .fastvalues import RANGE, Path, closure, compare, has_datatype, kind_of, regex_flags, unique, unique_lang
 
-Triple = tuple[Node, Node, Node]
-Check = Callable[["Index", Node, list[Node], int], bool]
-Path = Callable[["Index", list[Node]], list[Node]]
+__all__ = ["FastChecker", "Index", "Shape", "Triple", "Unsupported"]
+
+Check = Callable[[Index, Node, list[Node], int], bool]
 MAX_DEPTH = 24
 
 #: predicates of a shape that do not constrain anything
@@ -45,60 +46,6 @@ _ANNOTATIONS = {SH.name, SH.description, SH.message, SH.severity, SH.order, SH.g
 
 class Unsupported(Exception):
     """A construct the fast check does not implement: pyshacl must do all the work."""
-
-
-class Index:
-    """A batch's triples as dicts: subject → predicate → objects, and the reverse."""
-
-    def __init__(self, triples: Iterable[Triple]) -> None:
-        spo: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        ops: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        literals: list[Triple] = []
-        for s, p, o in triples:
-            spo[s][p].append(o)
-            if type(o) is Literal:  # hashing a Literal runs Python code; few checks walk back from one
-                literals.append((s, p, o))
-            else:
-                ops[o][p].append(s)
-        self.spo, self.ops = spo, ops
-        self._literals: list[Triple] | None = literals
-        #: (shape id, node, depth) -> conforms: a publisher, contact point or concept that many documents of
-        #: the batch reference is checked against a nested shape once, not once per reference
-        self.memo: dict[tuple[int, Node, int], bool] = {}
-        self.subclasses: dict[Node, set[Node]] = defaultdict(set)
-        for sub, by_p in list(spo.items()):
-            for sup in by_p.get(RDFS.subClassOf, ()):
-                self.subclasses[sup].add(sub)
-
-    def objects(self, s: Node, p: Node) -> list[Node]:
-        by_p = self.spo.get(s)
-        return by_p.get(p, []) if by_p else []
-
-    def subjects(self, p: Node, o: Node) -> list[Node]:
-        if self._literals is not None and isinstance(o, Literal):
-            for s, pred, lit in self._literals:
-                self.ops[lit][pred].append(s)
-            self._literals = None
-        by_p = self.ops.get(o)
-        return by_p.get(p, []) if by_p else []
-
-    def classes_below(self, cls: Node) -> set[Node]:
-        """`cls` and its subclasses in the data (pyshacl follows rdfs:subClassOf in the data graph)."""
-        out, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in out:
-                    out.add(sub)
-                    todo.append(sub)
-        return out
-
-    def is_instance(self, node: Node, cls: Node) -> bool:
-        types = self.objects(node, RDF.type)
-        if not types:
-            return False
-        if cls in types:
-            return True
-        return bool(self.classes_below(cls).intersection(types))
 
 
 @dataclass
@@ -228,7 +175,7 @@ class FastChecker:
         for shape, kinds in self.targets:
             if shape.deactivated:
                 continue
-            bad = [f for f in _foci(index, kinds) if not shape.conforms(index, f)]
+            bad = [f for f in foci(index, kinds) if not shape.conforms(index, f)]
             if bad:
                 out[shape.node] = bad
         return out
@@ -244,7 +191,7 @@ class FastChecker:
             if shape.deactivated:
                 continue
             bad: list[Node] = []
-            for focus in _foci(index, kinds):
+            for focus in foci(index, kinds):
                 parts = shape.failing_parts(index, focus)
                 if any(part.severity == SH.Violation for part in parts):
                     bad.append(focus)
@@ -299,7 +246,7 @@ class FastChecker:
         g = self.graph
         if isinstance(node, URIRef):
             pred = canonical(node)
-            return lambda index, nodes: _unique(v for n in nodes for v in index.objects(n, pred))
+            return lambda index, nodes: unique(v for n in nodes for v in index.objects(n, pred))
         if g.value(node, RDF.first) is not None:
             steps = [self._path(item) for item in Collection(g, node)]
 
@@ -310,16 +257,16 @@ class FastChecker:
             return sequence
         inverse = canonical(g.value(node, SH.inversePath))
         if isinstance(inverse, URIRef):
-            return lambda index, nodes: _unique(v for n in nodes for v in index.subjects(inverse, n))
+            return lambda index, nodes: unique(v for n in nodes for v in index.subjects(inverse, n))
         alternatives = g.value(node, SH.alternativePath)
         if alternatives is not None:
             options = [self._path(item) for item in Collection(g, alternatives)]
-            return lambda index, nodes: _unique(v for option in options for v in option(index, nodes))
+            return lambda index, nodes: unique(v for option in options for v in option(index, nodes))
         for pred, keep_start, repeat in ((SH.zeroOrMorePath, True, True), (SH.oneOrMorePath, False, True),
                                          (SH.zeroOrOnePath, True, False)):
             inner_node = g.value(node, pred)
             if inner_node is not None:
-                return _closure(self._path(inner_node), keep_start, repeat)
+                return closure(self._path(inner_node), keep_start, repeat)
         raise Unsupported("property path")
 
     def _list(self, node: Node) -> list[Node]:
@@ -334,10 +281,10 @@ class FastChecker:
             n = int(obj)
             return lambda index, focus, values, depth: len(values) <= n
         if name == "datatype":
-            return lambda index, focus, values, depth: all(_has_datatype(v, obj) for v in values)
+            return lambda index, focus, values, depth: all(has_datatype(v, obj) for v in values)
         if name == "nodeKind":
             kinds = _NODE_KINDS[obj]
-            return lambda index, focus, values, depth: all(type(v) in kinds or _kind(v) in kinds for v in values)
+            return lambda index, focus, values, depth: all(type(v) in kinds or kind_of(v) in kinds for v in values)
         if name == "class":
             return lambda index, focus, values, depth: all(index.is_instance(v, obj) for v in values)
         if name == "in":
@@ -347,13 +294,13 @@ class FastChecker:
             return lambda index, focus, values, depth: obj in values
         if name == "pattern":
             flags = self.graph.value(shape, SH.flags)
-            regex = re.compile(str(obj), _flags(str(flags) if flags else ""))
+            regex = re.compile(str(obj), regex_flags(str(flags) if flags else ""))
             return lambda index, focus, values, depth: all(
                 not isinstance(v, BNode) and regex.search(str(v)) is not None for v in values)
         if name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
-            test = _RANGE[name]
+            test = RANGE[name]
             bound = obj.toPython() if isinstance(obj, Literal) else obj
-            return lambda index, focus, values, depth: all(_compare(v, bound, test) for v in values)
+            return lambda index, focus, values, depth: all(compare(v, bound, test) for v in values)
         if name in ("minLength", "maxLength"):
             n = int(obj)
             longer = name == "minLength"
@@ -362,7 +309,7 @@ class FastChecker:
         if name in ("lessThan", "lessThanOrEquals"):
             strict = name == "lessThan"
             return lambda index, focus, values, depth: all(
-                _compare(v, w.toPython() if isinstance(w, Literal) else w,
+                compare(v, w.toPython() if isinstance(w, Literal) else w,
                          (lambda a, b: a < b) if strict else (lambda a, b: a <= b))
                 for v in values for w in index.objects(focus, obj))
         if name == "equals":
@@ -378,7 +325,7 @@ class FastChecker:
         if name == "uniqueLang":
             if obj != Literal(True):
                 return lambda index, focus, values, depth: True
-            return lambda index, focus, values, depth: _unique_lang(values)
+            return lambda index, focus, values, depth: unique_lang(values)
         if name == "node":
             target = self.shape(obj)
             return lambda index, focus, values, depth: all(target.conforms(index, v, depth + 1) for v in values)
@@ -419,22 +366,6 @@ class FastChecker:
         raise Unsupported(f"sh:{name}")
 
 
-def _foci(index: Index, kinds: list[tuple[str, Node]]) -> list[Node]:
-    """The focus nodes a shape's targets select in the batch, each once, in a stable order."""
-    foci: dict[Node, None] = {}
-    for kind, value in kinds:
-        if kind == "targetNode":
-            foci[value] = None
-        elif kind == "targetClass":
-            for cls in index.classes_below(value):
-                foci.update(dict.fromkeys(index.subjects(RDF.type, cls)))
-        elif kind == "targetSubjectsOf":
-            foci.update(dict.fromkeys(s for s, by_p in index.spo.items() if value in by_p))
-        else:
-            foci.update(dict.fromkeys(o for s, by_p in index.spo.items() for o in by_p.get(value, ())))
-    return list(foci)
-
-
 #: the values of a predicate a node does not have (shared: checks never change the values they get)
 _NONE: list[Node] = []
 
@@ -447,81 +378,9 @@ _NODE_KINDS: dict[Node, set] = {
 }
 
 
-def _kind(node: Node) -> type:
-    for cls in (URIRef, BNode, Literal):
-        if isinstance(node, cls):
-            return cls
-    return type(node)
-
-
-def _has_datatype(value: Node, datatype: Node) -> bool:
-    if not isinstance(value, Literal):
-        return False
-    actual = value.datatype
-    if actual is None:
-        actual = RDF.langString if value.language else XSD.string
-    if actual != datatype:
-        return False
-    return not getattr(value, "ill_typed", False)
-
-
-_RANGE = {
-    "minInclusive": lambda a, b: a >= b, "maxInclusive": lambda a, b: a <= b,
-    "minExclusive": lambda a, b: a > b, "maxExclusive": lambda a, b: a < b,
-}
-
-
-def _compare(value: Node, bound: object, test: Callable[[object, object], bool]) -> bool:
-    """Compare a value with a bound the SHACL way; anything incomparable fails (pyshacl then decides)."""
-    if not isinstance(value, Literal) or getattr(value, "ill_typed", False):
-        return False
-    left = value.toPython()
-    if isinstance(left, Literal) or isinstance(bound, Literal | URIRef | BNode):
-        return False
-    try:
-        return bool(test(left, bound))
-    except TypeError:
-        return False
-
-
-def _unique_lang(values: list[Node]) -> bool:
-    seen: set[str] = set()
-    for v in values:
-        if isinstance(v, Literal) and v.language:
-            tag = v.language.lower()
-            if tag in seen:
-                return False
-            seen.add(tag)
-    return True
-
-
-def _flags(text: str) -> int:
-    flags = 0
-    for char, flag in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
-        if char in text:
-            flags |= flag
-    return flags
-
-
 @lru_cache(maxsize=1)
 def _parameters() -> frozenset[Node]:
     """The constraint parameters pyshacl acts on (plus SPARQL-based constraints)."""
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
 
     return frozenset({*ALL_CONSTRAINT_PARAMETERS, SH.sparql})
-
-
-def _unique(nodes: Iterable[Node]) -> list[Node]:
-    return list(dict.fromkeys(nodes))
-
-
-def _closure(inner: Path, keep_start: bool, repeat: bool) -> Path:
-    def reach(index: Index, nodes: list[Node]) -> list[Node]:
-        seen: dict[Node, None] = dict.fromkeys(nodes) if keep_start else {}
-        frontier = nodes
-        while frontier:
-            found = [v for v in inner(index, frontier) if v not in seen]
-            seen.update(dict.fromkeys(found))
-            frontier = found if repeat else []
-        return list(seen)
-    return reach

@@ -22,11 +22,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..config import Sparql
+from ..config import Limits, Sparql
 from ..errors import StoreError
 from . import dump as dumps
 from . import sitemap as sitemaps
 from . import spec as specs
+from .feed import router as feed_router
+from .limits import Bounds
+from .memento import router as memento_router
+from .metrics import Metrics
+from .ops import Operated, add_routes
 from .render import CORS
 from .search import router as search_router
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
@@ -35,8 +40,9 @@ from .state import ServeSettings, SiteState
 
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
-RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
-            "/openapi.json", "/search", "/sitemap.xml", "/robots.txt")
+RESERVED = ("/health", "/ready", "/metrics", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/",
+            "/docs", "/redoc", "/openapi.json", "/feed", "/timemap/", "/memento/", "/search", "/sitemap.xml",
+            "/robots.txt")
 
 
 class FastPath:
@@ -47,8 +53,13 @@ class FastPath:
     def __init__(self, app: FastAPI, server: Server) -> None:
         self.app = app
         self.server = server
+        self.bounds = Bounds(server.state.settings.limits)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            receive = await self.bounds.admit(scope, receive, send)  # the request's limits, before any work
+            if receive is None:
+                return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and \
                 not scope["path"].startswith(RESERVED):
             try:
@@ -63,12 +74,13 @@ class FastPath:
         await self.app(scope, receive, send)
 
 
-def create_app(state: SiteState) -> FastPath:
+def create_app(state: SiteState) -> Operated:
     """The application serving `state`'s store (`.app` is the FastAPI application, `.server` the handler)."""
     server = Server(state)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.start()
         yield
         state.close()
 
@@ -90,6 +102,9 @@ def create_app(state: SiteState) -> FastPath:
         try:
             info = state.build().manifest.build
         except StoreError as exc:
+            if state.replica is not None and state.live.loaded is None:  # alive, waiting for its first build
+                return JSONResponse({"status": "starting", "build": None, "waiting_for": str(exc),
+                                     "bbfair": __version__}, headers=CORS)
             return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
         return JSONResponse({"status": "ok", "build": info.id, "created": info.created, "base_iri": info.base_iri,
                              "resources": info.resources, "bbfair": __version__}, headers=CORS)
@@ -144,7 +159,14 @@ def create_app(state: SiteState) -> FastPath:
             lambda build: dumps.page_document(build.manifest.build, build.documents, index, number, fmt, token),
             profile=chosen.profile)
 
-    app.include_router(sparql_router(state, server.site))
+    sparql_api = sparql_router(state, server.site)
+    app.state.sparql = sparql_api.endpoint  # type: ignore[attr-defined]  # its pool, for tests and health
+    app.include_router(sparql_api)
+    app.include_router(memento_router(server))  # docs/history.md
+    app.include_router(feed_router(server))
+    pool = sparql_api.endpoint.pool  # type: ignore[attr-defined]
+    metrics = Metrics(state, lambda: (pool.load(), pool.size, pool.refused, pool.killed, pool.dispatched))
+    add_routes(app, state, metrics)
     app.include_router(search_router(state, server.site, server.finders))
 
     @get("/sitemap.xml", tags=["service"])
@@ -167,7 +189,8 @@ def create_app(state: SiteState) -> FastPath:
     def preflight() -> Response:
         return Response(status_code=204, headers={
             **CORS, "access-control-allow-methods": "GET, HEAD, OPTIONS",
-            "access-control-allow-headers": "Accept, Accept-Profile, If-None-Match, If-Modified-Since",
+            "access-control-allow-headers": "Accept, Accept-Profile, Accept-Datetime, If-None-Match, "
+                                            "If-Modified-Since",
             "access-control-max-age": "86400"})
 
     @get("/{path:path}", tags=["FAIR Data Point"])
@@ -177,16 +200,22 @@ def create_app(state: SiteState) -> FastPath:
         a linkset by `Accept` or `?format=ttl|jsonld|rdf|nt|html|linkset`."""
         return await server.resource(request)
 
-    return FastPath(app, server)
+    return Operated(FastPath(app, server), state, metrics, RESERVED)
 
 
-def create_app_from_env() -> FastPath:
+def create_app_from_env() -> Operated:
     """For `uvicorn --factory` (several worker processes): the settings come in the environment as JSON."""
     raw = json.loads(os.environ[ENV_SETTINGS])
-    settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})))
+    artifacts = raw.get("artifacts")
+    settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})),
+                             limits=Limits(**raw.get("limits", {})), artifacts=Path(artifacts) if artifacts else None,
+                             poll=raw.get("poll", 5.0), log_json=raw.get("log_json", False))
     return create_app(SiteState(settings))
 
 
 def settings_env(settings: ServeSettings) -> str:
     """`settings` as the JSON `create_app_from_env` reads."""
-    return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump()})
+    return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump(),
+                       "limits": settings.limits.model_dump(),
+                       "artifacts": str(settings.artifacts) if settings.artifacts else None,
+                       "poll": settings.poll, "log_json": settings.log_json})

@@ -39,6 +39,8 @@ class SiteInfo:
     #: the collection finder (`/search`), and its links for vocabulary pages (`searchlinks.TermLinks`)
     search_url: str = ""
     terms: Any = None
+    #: the DCAT-AP Feed of the catalogue's changes (`web.feed`), when the store keeps history
+    feed_url: str = ""
 
 
 @dataclass(frozen=True)
