@@ -232,6 +232,13 @@ class History(_Strict):
     days: int | None = Field(default=None, ge=1)
 
 
+class Search(_Strict):
+    """The collection finder (`/search`)."""
+
+    #: make the finder's index with each build (off: no `/search`, no term counts; the build skips the index)
+    index: bool = True
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -246,6 +253,7 @@ class Config(_Strict):
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()
+    search: Search = Search()
     history: History = History()
     limits: Limits = Limits()
 

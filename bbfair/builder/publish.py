@@ -39,7 +39,7 @@ from ..validation import cache
 from ..validation.passes import Validation, for_config
 from ..validation.report import Report, from_problem
 from ..validation.run import background
-from . import forked, memory, stream
+from . import forked, memory, searchindex, stream
 from .pipeline import build_time
 from .stream import S
 
@@ -147,7 +147,9 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
         stamps = previous.stamps if previous is not None and previous.build.base_iri == base else {}
         old = previous.stamps if previous is not None else {}
-        rewrite = previous is not None and not builds_on(previous, base)  # every graph, not the changed only
+        # every graph, not the changed only: the live one is of another layout, or has no finder's index to keep
+        rewrite = previous is not None and (not builds_on(previous, base)
+                                            or (config.search.index and not searchindex.kept(target)))
         del previous
         staging = target.staging(build_id, base, [p.token for p in config.profiles.selection().others])
         if isinstance(staging, Staging):  # a local store keeps history (docs/history.md)
@@ -167,7 +169,11 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
             memory.release()  # the previous build's stamps (~0.2 GiB at 100k collections): before Oxigraph loads
             staging.attach(made.state)
             step("publish", 0, 0)
-            staging.commit(removed=made.removed, progress=progress)
+            if isinstance(staging, Staging):
+                staging.commit(removed=made.removed, progress=progress,
+                               finish=searchindex.finish if config.search.index else searchindex.drop)
+            else:
+                staging.commit(removed=made.removed, progress=progress)
         except BaseException:
             staging.abort()
             raise

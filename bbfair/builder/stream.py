@@ -50,7 +50,7 @@ from ..store.serialise import Serialiser, holders
 from ..validation.engine import Result, consecutive_groups, default_workers, validate_resources
 from ..validation.passes import Validation
 from ..validation.report import Locator
-from . import memory
+from . import memory, searchrows
 from .forked import die_with_parent
 from .stream_pieces import Collector, Family, Member, Outcome, Piece, S, Sink
 
@@ -151,7 +151,9 @@ def _finish(job: Job, resources: list[Resource], piece: Piece) -> list[str]:
         if res.variants:
             piece.deltas += [(key, token, out, in_) for token, (out, in_) in serialiser.deltas(res).items()]
         if job.rewrite or changed(job.previous.get(key), new):
-            piece.written.append(serialiser.written(res, new, own + statements(added.get(key, ()))))
+            written = serialiser.written(res, new, own + statements(added.get(key, ())))
+            piece.written.append(searchrows.with_row(written, res, job.ctx) if job.ctx.config.search.index
+                                 else written)
     return hashes
 
 

@@ -104,6 +104,11 @@ class Documents:
         """(iri, kind) of every document, in IRI order, without reading the bodies."""
         return [(r[0], r[1]) for r in self.db.execute("SELECT iri, kind FROM documents ORDER BY iri")]
 
+    def listing(self, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(IRI, modified) of every document of `kinds`, without reading the bodies (for a sitemap)."""
+        marks = ", ".join("?" * len(kinds))
+        return list(self.db.execute(f"SELECT iri, modified FROM documents WHERE kind IN ({marks})", kinds))
+
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 

@@ -43,6 +43,8 @@ class Written:
     #: (profile token, change) of each other publication profile whose document differs: the lines its document
     #: has not ("-" and the line) and has besides ("+" and the line), compressed (`documents.apply`)
     variants: tuple[tuple[str, bytes], ...] = ()
+    #: the collection finder's row of a dataset or catalogue, as JSON (`builder.searchrows`; empty for others)
+    search: bytes = b""
 
     def nquads(self) -> str:
         """The named graph as N-Quads (graph IRI = resource IRI)."""

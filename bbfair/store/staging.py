@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -21,6 +21,8 @@ from .files import describe_os_error, fsync_dir, lock, unlock, write_durably
 from .history_write import Retention, advance
 from .layout import COMPACT_AFTER, LIVE, PROFILES, SPOOL, STAGING, Progress
 from .manifest import Manifest
+from .searchindex import FILE as SEARCH_INDEX
+from .searchindex import IndexWriter, copyable
 from .serialise import Written
 
 
@@ -51,6 +53,7 @@ class Staging:
         self._docs: list[tuple[str, str, str, str, str | None, bytes]] = []
         self._variants: list[tuple[str, str, bytes]] = []
         self._deltas: dict[str, tuple[TextIO, TextIO]] = {}
+        self._rows: list[tuple[str, str, bytes]] = []
         #: how long the history keeps replaced versions (`[history]` in bbfair.toml; None: all of them)
         self.retention: Retention | None = None
         try:
@@ -63,6 +66,8 @@ class Staging:
             if live is not None:
                 ox.Store.read_only(str(live / "oxigraph")).backup(str(self.dir / "oxigraph"))  # hard links
                 shutil.copyfile(live / "documents.sqlite", self.dir / "documents.sqlite")
+                if copyable(live / SEARCH_INDEX):  # the finder's index: its unchanged rows are kept too
+                    shutil.copyfile(live / SEARCH_INDEX, self.dir / SEARCH_INDEX)
         except OSError as exc:
             self.abort()
             raise StoreError(describe_os_error(exc, store.path)) from None
@@ -74,6 +79,7 @@ class Staging:
         self.quads: ox.Store | None = None
         self.docs: Documents | None = None
         self._spool: TextIO | None = None
+        self.index: IndexWriter | None = None
 
     def _writers(self) -> tuple[Documents, TextIO]:
         if self.docs is None:
@@ -93,6 +99,8 @@ class Staging:
                 spool.write(item.nquads())
                 self._docs.append((item.iri, item.kind, item.etag, item.modified, item.parent, item.packed))
                 self._variants += [(item.iri, token, change) for token, change in item.variants]
+                if item.search:
+                    self._rows.append((item.iri, item.kind, item.search))
                 if self.incremental:
                     self._replaced.append(item.iri)
             if len(self._docs) >= 5000:
@@ -118,6 +126,18 @@ class Staging:
         docs.write_packed(self._docs, variants=self._variants)
         self._docs = []
         self._variants = []
+        self._flush_rows()
+
+    def _flush_rows(self, removed: Iterable[str] = ()) -> None:
+        """The finder's index rows written so far (`store.searchindex`), and the resources removed."""
+        removed = list(removed)
+        if not self._rows and not removed and self.index is None and not (self.dir / SEARCH_INDEX).is_file():
+            return  # a build without rows (`LocalStore.publish`) over a live build without an index
+        if self.index is None:
+            self.index = IndexWriter(self.dir / SEARCH_INDEX)
+        self.index.put(self._rows)
+        self.index.remove(removed)
+        self._rows = []
 
     def detach(self) -> list[str]:
         """Finish writing in this process (the build's child): flush and close the documents and the spool.
@@ -143,9 +163,10 @@ class Staging:
             raise StoreError(describe_os_error(exc, self.store.path)) from None
 
     def commit(self, manifest: Manifest | None = None, removed: Iterable[str] = (),
-               progress: Progress | None = None) -> Path:
-        """Drop the `removed` resources, load the graphs, write the manifest (unless `write_manifest` did) and
-        switch this build in; the build's path."""
+               progress: Progress | None = None, finish: Callable[[Path], None] | None = None) -> Path:
+        """Drop the `removed` resources, load the graphs, write the manifest (unless `write_manifest` did),
+        let `finish` complete the build's directory (the builder's last step: the finder's index) and switch
+        this build in; the build's path."""
         if manifest is not None:
             self.write_manifest(manifest)
         final = self.store.builds / self.build_id
@@ -155,6 +176,7 @@ class Staging:
             docs.write_packed(self._docs, removed=gone, variants=self._variants)
             self._docs = []
             self._variants = []
+            self._flush_rows(gone)
             spool_file.close()
             self._spool = None
             self.quads = ox.Store(str(self.dir / "oxigraph"))
@@ -172,6 +194,8 @@ class Staging:
             self.quads.flush()
             self._profile_stores()
             self._close()
+            if finish is not None:
+                finish(self.dir)
             if not (self.dir / "manifest.json").is_file():
                 raise StoreError("internal error: a build was committed without its manifest")
             advance(self.dir, self.store.live_path(), self.build_id, self.retention)  # store.history_write
@@ -226,7 +250,10 @@ class Staging:
             self._spool.close()
         if getattr(self, "docs", None) is not None:
             self.docs.close()
-        self.quads = self.docs = self._spool = None  # Oxigraph closes the store when the last reference goes
+        if getattr(self, "index", None) is not None:
+            self.index.close()
+        # Oxigraph closes the store when the last reference goes
+        self.quads = self.docs = self._spool = self.index = None
 
     def abort(self) -> None:
         """Delete the staging directory: nothing of this build remains."""

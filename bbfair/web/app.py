@@ -25,6 +25,7 @@ from .. import __version__
 from ..config import Limits, Sparql
 from ..errors import StoreError
 from . import dump as dumps
+from . import sitemap as sitemaps
 from . import spec as specs
 from .feed import router as feed_router
 from .limits import Bounds
@@ -32,6 +33,7 @@ from .memento import router as memento_router
 from .metrics import Metrics
 from .ops import Operated, add_routes
 from .render import CORS
+from .search import router as search_router
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
 from .state import ServeSettings, SiteState
@@ -39,7 +41,8 @@ from .state import ServeSettings, SiteState
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
 RESERVED = ("/health", "/ready", "/metrics", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/",
-            "/docs", "/redoc", "/openapi.json", "/feed", "/timemap/", "/memento/")
+            "/docs", "/redoc", "/openapi.json", "/feed", "/timemap/", "/memento/", "/search", "/sitemap.xml",
+            "/robots.txt")
 
 
 class FastPath:
@@ -164,6 +167,22 @@ def create_app(state: SiteState) -> Operated:
     pool = sparql_api.endpoint.pool  # type: ignore[attr-defined]
     metrics = Metrics(state, lambda: (pool.load(), pool.size, pool.refused, pool.killed, pool.dispatched))
     add_routes(app, state, metrics)
+    app.include_router(search_router(state, server.site, server.finders))
+
+    @get("/sitemap.xml", tags=["service"])
+    def sitemap(page: str | None = None) -> Response:
+        """Every dataset and catalogue page, with `lastmod` from the build (a sitemap index of pages beyond
+        50,000 addresses)."""
+        build = state.build()
+        body = sitemaps.sitemap(build, int(page) if page and page.isdigit() else None)
+        if body is None:
+            return Response("404 Not Found: no such sitemap page\n", status_code=404, media_type="text/plain")
+        return Response(body, media_type="application/xml", headers={"x-bbfair-build": build.id, **CORS})
+
+    @get("/robots.txt", tags=["service"])
+    def robots() -> Response:
+        """For crawlers: the pages are welcome, the sitemap lists them all."""
+        return Response(sitemaps.robots(state.build().manifest.build.base_iri), media_type="text/plain")
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)

@@ -5,6 +5,7 @@ renderers can be tested without a server."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph
 
@@ -35,6 +36,9 @@ class SiteInfo:
     extra: dict[str, str] = field(default_factory=dict)
     #: the publication profiles the build offers, the default first (`bbfair.profiles`)
     profiles: tuple[Profile, ...] = ()
+    #: the collection finder (`/search`), and its links for vocabulary pages (`searchlinks.TermLinks`)
+    search_url: str = ""
+    terms: Any = None
     #: the DCAT-AP Feed of the catalogue's changes (`web.feed`), when the store keeps history
     feed_url: str = ""
 

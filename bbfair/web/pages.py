@@ -128,6 +128,13 @@ def view_model(page: Page) -> dict[str, Any]:
     """Everything the page template shows, as plain values (also what the tests inspect)."""
     doc = Doc(page)
     extra = VIEWS.get(page.kind, lambda d: {})(doc)
+    terms = page.site.terms
+    if terms is not None and page.kind == "concept":  # from a term to the collections that have it
+        extra["finder"] = terms.for_term(page.iri)
+    elif terms is not None and page.kind == "scheme" and extra.get("members"):
+        found = terms.for_members(page.iri, [m["code"] for m in extra["members"]])
+        extra["members"] = [{**m, "finder": found.get(m["code"], [])} for m in extra["members"]]
+        extra["finder_column"] = bool(found)
     issued = doc.when(DCT.issued) or doc.when(FDP.metadataIssued)
     modified = doc.when(DCT.modified) or doc.when(FDP.metadataModified)
     title = doc.name()

@@ -56,6 +56,9 @@ CHARSET_TYPES = {"ttl", "nt", "html", "rdf"}
 CORS = {"access-control-allow-origin": "*",
         "access-control-expose-headers": "ETag, Last-Modified, Link, Content-Type, Content-Profile, Vary"}
 CORS_HEADERS = [(k.encode(), v.encode()) for k, v in CORS.items()]
+#: kinds whose HTML page shows counts of the build's collections (a term's, in the finder): made anew, and
+#: tagged anew, in each build even where the document did not change
+COUNTED = ("concept", "scheme")
 
 
 def content_type(key: str) -> str:
@@ -139,6 +142,8 @@ class Entry:
         """The representation's ETag: the document's plus the profile and the format (HTML also changes with
         bbfair)."""
         tag = self.doc.etag if self.profile is None else f"{self.doc.etag}-{self.profile.token}"
+        if key == "html" and self.doc.kind in COUNTED:
+            return f'"{tag}-html-{self.site.bbfair_version}-{self.site.build_id}"'
         return f'"{tag}-{key}"' if key != "html" else f'"{tag}-html-{self.site.bbfair_version}"'
 
     def render(self, key: str, html: Callable[[Page], str], signposting: bool = True) -> bytes:

@@ -25,7 +25,9 @@ from .byprofile import ALT, ProfileChoice, alternates_document, choose_profile, 
 from .conneg import Offer, choose
 from .model import Page, SiteInfo
 from .pages import render_page
-from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, cache_key, http_date
+from .render import BY_KEY, CORS, COUNTED, FORMATS, OFFERS, Entry, RenderCache, cache_key, http_date
+from .search import Finders
+from .searchlinks import TermLinks
 from .state import SiteState
 from .timeurls import feed_url
 
@@ -77,6 +79,7 @@ class Server:
         self._sites: dict[str, SiteInfo] = {}
         self._dumps: dict[str, dumps.DumpIndex] = {}
         self._synthetic: dict[tuple[str, str], Entry] = {}
+        self.finders = Finders()
 
     # --- per build ----------------------------------------------------------------------------------------------
 
@@ -87,6 +90,8 @@ class Server:
             found = SiteInfo(base_iri=base, title=self._title(build, base), formats=FORMATS, root_iri=f"{base}/",
                              sparql_url=f"{base}/sparql", dump_url=f"{base}/dump", build_id=build.id,
                              bbfair_version=__version__, profiles=offered(build.manifest.build),
+                             search_url=f"{base}/search",
+                             terms=TermLinks(base, f"{base}/search", lambda: self.finders.get(build)),
                              feed_url=feed_url(base) if (build.path / HISTORY).is_file() else "")
             self._sites = {build.id: found}  # older builds are gone once their requests finished
         return found
@@ -245,7 +250,7 @@ class Server:
             head = build.documents.head(iri)
             if head is None:
                 return None
-            if entry is None or entry.doc.etag != head[1]:
+            if entry is None or entry.doc.etag != head[1] or head[0] in COUNTED:  # counts: of this build
                 doc = build.documents.get(iri, None if profile == site.profiles[0] else profile.token)
                 if doc is None:
                     return None
