@@ -12,6 +12,8 @@ value (the index also finds it across two keywords).
 
 from __future__ import annotations
 
+import re
+
 from ..rdf import vocab
 from ..rdf.namespaces import BBFAIR, DCAT, DCT, DQV, FOAF, HEALTH, SKOS
 from .facets import ACCESS, BY_NAME, FACETS, RANGES
@@ -101,8 +103,7 @@ def _access(codes: tuple[str, ...]) -> str:
 def to_sparql(query: Query, base: str, url: str = "") -> str:
     """`query` as a SPARQL SELECT of the matching datasets and their titles, by title (`base`: the catalogue's
     base IRI; `url`: the search's address, quoted in a comment)."""
-    lines = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()]
-    lines.append(f"# The collection finder's search{' ' + url if url else ''}, as SPARQL")
+    lines = [f"# The collection finder's search{' ' + url if url else ''}, as SPARQL"]
     lines.append("SELECT DISTINCT ?dataset ?title WHERE {")
     lines.append("  ?dataset a dcat:Dataset ; dct:title ?title .")
     for facet in FACETS:
@@ -131,10 +132,22 @@ def to_sparql(query: Query, base: str, url: str = "") -> str:
         if name in query.ranges:
             lines.append(f"  # {RANGES[name][0]}: {query.ranges[name]}")
             lines.append(f"  ?dataset {_short(RANGES[name][1])} ?{var} . FILTER (?{var} >= {query.ranges[name]})")
+    # single words are looked for in each collection's text joined (one pass, however many words: the link stays
+    # short); a phrase must lie within one text, as in the index, so it gets a pass of its own
+    words = [g for g in query.text if all(len(t.words) == 1 for t in g)]
+    if words:
+        lines.append(f"  {{ SELECT ?dataset (GROUP_CONCAT(STR(?text); separator=\" | \") AS ?all) WHERE {{\n"
+                     f"      {TEXT_PATHS}\n  }} GROUP BY ?dataset }}")
     for group in query.text:
         lines.append(f"  # text: {' OR '.join(str(t) for t in group)}")
+        if group in words:
+            lines.append(f"  FILTER ({' || '.join(f'REGEX(?all, {pattern(t)}, {chr(34)}i{chr(34)})' for t in group)})")
+            continue
         tests = " || ".join(f'REGEX(STR(?text), {pattern(t)}, "i")' for t in group)
         lines.append(f"  {{ SELECT DISTINCT ?dataset WHERE {{\n      {TEXT_PATHS}\n      FILTER ({tests})\n  }} }}")
     lines.append("}")
     lines.append("ORDER BY ?title")
-    return "\n".join(lines) + "\n"
+    body = "\n".join(lines) + "\n"
+    # only the prefixes the query uses: the "show as SPARQL" link is a GET URL, bounded by [limits] url_bytes
+    used = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if re.search(rf"(?<![\w-]){re.escape(p)}:", body)]
+    return "\n".join(used) + "\n" + body
