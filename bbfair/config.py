@@ -152,10 +152,16 @@ class Output(_Strict):
 
 class Store(_Strict):
     """Where `bbfair build` publishes when no `--store` is given: a directory (relative to the data directory)
-    or the URL of a SPARQL 1.1 server. For a server, the endpoints default to Oxigraph server's layout
-    (`{url}/query`, `{url}/update`, `{url}/store`); set them for Fuseki, Virtuoso or GraphDB."""
+    or the URL of a SPARQL 1.1 server. For a server, `server` names its kind (or "auto": found out from its
+    answers), which gives the endpoint layout and protocol quirks (`store.servers`, docs/sparql-servers.md);
+    the three endpoints, when set, override that layout."""
 
     location: str | None = None
+    server: Literal["auto", "oxigraph", "virtuoso", "fuseki", "graphdb"] = "auto"
+    #: the account bbfair writes with (Virtuoso: a user with the SPARQL_UPDATE role, through /sparql-auth)
+    user: str | None = None
+    #: its password; better left out of bbfair.toml and given as the environment variable BBFAIR_STORE_PASSWORD
+    password: str | None = Field(default=None, repr=False)
     query_endpoint: str | None = None
     update_endpoint: str | None = None
     graph_store_endpoint: str | None = None
