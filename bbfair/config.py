@@ -177,16 +177,55 @@ class Store(_Strict):
 
 
 class Sparql(_Strict):
-    """Limits of the public SPARQL endpoint (`/sparql`)."""
+    """Limits of the public SPARQL endpoint (`/sparql`); docs/limits.md explains each."""
 
     #: seconds a query may run before it is stopped (503)
     timeout: float = Field(default=10.0, gt=0)
     #: most result rows (or triples) returned; a note says when the cap applied
     max_rows: int = Field(default=10000, gt=0)
+    #: most bytes of a serialised result (rows past it are cut, as by max_rows)
+    max_result_bytes: int = Field(default=64 * 2**20, gt=0)
     #: hosts a SERVICE clause may reach (e.g. "query.wikidata.org"); empty: SERVICE is always refused
     service_allow: list[str] = Field(default_factory=list)
-    #: queries run at once; more wait their turn, so pages keep answering
-    max_running: int = Field(default=2, gt=0)
+    #: queries run at once (worker processes); more wait their turn, so pages keep answering
+    max_running: int = Field(default=4, gt=0)
+    #: longest query text in bytes (413)
+    max_query_bytes: int = Field(default=256 * 1024, gt=0)
+    #: deepest nesting of { ( [ in a query (400 before it reaches the engine)
+    max_depth: int = Field(default=100, gt=0)
+    #: queries one client (IP address) may have running or waiting at once (429 + Retry-After)
+    per_client: int = Field(default=2, gt=0)
+    #: seconds a query may wait for a free worker (503 + Retry-After)
+    queue_wait: float = Field(default=5.0, gt=0)
+    #: seconds after which a running query counts as long: it runs on at low CPU priority
+    slow_after: float = Field(default=0.5, gt=0)
+    #: long queries at once (one per client); a query that becomes long past this is stopped (503 +
+    #: Retry-After), so max_running - max_slow workers stay free for quick questions
+    max_slow: int = Field(default=2, gt=0)
+
+    @property
+    def slow_cap(self) -> int:
+        """Long queries allowed at once: `max_slow`, but always one worker fewer than `max_running` (when there
+        are two or more), so quick queries find a free worker."""
+        return max(1, min(self.max_slow, self.max_running - 1))
+
+
+class Limits(_Strict):
+    """What one HTTP request may hold (docs/limits.md): past a limit the server answers a short 431, 414 or 413
+    at once, before any work, and never echoes the request back."""
+
+    #: bytes of the whole header block (request line and header fields) → 431
+    header_bytes: int = Field(default=16 * 1024, ge=1024)
+    #: header fields in one request → 431
+    header_fields: int = Field(default=100, ge=10)
+    #: bytes of the request target (path and query string) → 414
+    url_bytes: int = Field(default=8 * 1024, ge=256)
+    #: bytes of one Accept or Accept-Profile header → 431
+    accept_bytes: int = Field(default=4 * 1024, ge=256)
+    #: entries (media ranges, profiles) in one Accept or Accept-Profile header → 431
+    accept_ranges: int = Field(default=64, ge=4)
+    #: bytes of a request body (a SPARQL form or query POST) → 413
+    body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
 
 class Config(_Strict):
@@ -203,6 +242,7 @@ class Config(_Strict):
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()
+    limits: Limits = Limits()
 
     @field_validator("base_iri")
     @classmethod

@@ -78,11 +78,15 @@ def test_one_profile_in_json_and_one_shape_set(sample_copy: Path) -> None:
     code, report = validate(sample_copy, "--profile", "healthdcat-ap")
     assert code == 1 and report["summary"]["profiles"] == ["healthdcat-ap"]
     assert set(report["summary"]["shapes"]) == {"healthdcat-ap", "dcat-ap", "fdp", "bbfair", "official:healthdcat-ap"}
-    mine = [f for f in report["findings"] if f["record"] == rid]
+    mine = [f for f in report["findings"] if f["record"] == rid and f["profile"] != "input"]
     assert {f["profile"] for f in mine} == {"healthdcat-ap", "bbfair", "official:healthdcat-ap"}
+    # the reader refuses the negative count too (as `bbfair convert` does), and the record is still checked
+    assert any(f["record"] == rid and f["profile"] == "input" and "cannot be negative" in f["message"]
+               for f in report["findings"])
     assert all(f["profiles"] == ["healthdcat-ap"] for f in mine)
     code, report = validate(sample_copy, "--profile", "fdp")
-    assert code == 0 and report["summary"]["shapes"] == ["fdp"]
+    assert report["summary"]["shapes"] == ["fdp"]  # the FDP shapes find nothing; the reader's refusal stays
+    assert {f["profile"] for f in report["findings"] if f["severity"] == "violation"} == {"input"}
 
 
 

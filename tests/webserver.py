@@ -16,8 +16,9 @@ import httpx
 import uvicorn
 
 from bbfair.builder.publish import build
-from bbfair.config import Sparql
+from bbfair.config import Limits, Sparql
 from bbfair.web.app import create_app
+from bbfair.web.limits import http_protocol
 from bbfair.web.state import ServeSettings, SiteState
 
 
@@ -32,17 +33,28 @@ class LiveServer:
     url: str  # no trailing slash; also the base IRI
     store: Path
     data_dir: Path
+    #: the application served (its `.app.state.sparql` is the SPARQL endpoint, with its worker pool)
+    app: object | None = None
+
+    @property
+    def endpoint(self):
+        return self.app.app.state.sparql  # type: ignore[union-attr]
 
     def get(self, path: str, **kwargs: object) -> httpx.Response:
         return httpx.get(self.url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
 
 
 @contextmanager
-def serving(store: Path, port: int, sparql: Sparql | None = None) -> Iterator[str]:
-    """Serve the live build of `store` on 127.0.0.1:`port` until the block ends."""
-    app = create_app(SiteState(ServeSettings(store=store, sparql=sparql or Sparql())))
+def serving(store: Path, port: int, sparql: Sparql | None = None, limits: Limits | None = None,
+            apps: list | None = None) -> Iterator[str]:
+    """Serve the live build of `store` on 127.0.0.1:`port` until the block ends (with the connection guard
+    `bbfair serve` uses)."""
+    settings = ServeSettings(store=store, sparql=sparql or Sparql(), limits=limits or Limits())
+    app = create_app(SiteState(settings))
+    if apps is not None:
+        apps.append(app)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                            loop="asyncio", lifespan="on")
+                            loop="asyncio", lifespan="on", http=http_protocol(settings.limits))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -66,5 +78,6 @@ def sample_server(data_dir: Path, work: Path, sparql: Sparql | None = None) -> I
     store = work / "store"
     result = build(data_dir, store, base_iri=base, workers=1)
     assert result.status == "published", result.report
-    with serving(store, port, sparql) as url:
-        yield LiveServer(url, store, data_dir)
+    apps: list = []
+    with serving(store, port, sparql, apps=apps) as url:
+        yield LiveServer(url, store, data_dir, apps[0])

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ..errors import InputError, Problem
 from ..rdf import vocab
 from . import curies
+from .checks import missing_column_problems, missing_columns, skipped_notices, unknown_code, value_problems
 from .csv_reader import RawTable, read_table
 from .doc_reader import SUFFIXES, read_document
 from .extra import AlsoKnownIn, QualityInfoBiobank, QualityInfoCollection
@@ -104,10 +105,15 @@ def _read(data_dir: Path, lenient: bool) -> tuple[dict[str, RawTable], list[str]
     return tables, notices, problems
 
 
-def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> Iterator[Record]:
-    """The table's rows as records, in order. Each raw row is let go once typed (the rows of 100k collections
-    take hundreds of MB), and records with the same set of given fields share one `__pydantic_fields_set__`
-    (pydantic keeps a set per instance, about 2 KB for a collection's 40 fields; bbfair never asks for it)."""
+def _typed(table: RawTable, model: type[Record], problems: list[Problem],
+           rejected: set[str] | None = None) -> Iterator[Record]:
+    """The table's rows as records, in order; the ids of rows that cannot be typed go to `rejected`. A required
+    column missing from the header is one problem for the header line (`checks.missing_columns`), not one per
+    row. Each raw row is let go once typed (the rows of 100k collections take hundreds of MB), and records with
+    the same set of given fields share one `__pydantic_fields_set__` (pydantic keeps a set per instance, about
+    2 KB for a collection's 40 fields; bbfair never asks for it)."""
+    absent = missing_columns(table, model)
+    problems.extend(missing_column_problems(table, absent))
     shared: dict[frozenset[str], set[str]] = {}
     rows = table.rows
     rows.reverse()
@@ -120,8 +126,12 @@ def _typed(table: RawTable, model: type[Record], problems: list[Problem]) -> Ite
             object.__setattr__(record, "__pydantic_fields_set__", shared.setdefault(given, set(given)))
             yield record
         except ValidationError as exc:
+            if rejected is not None and rid:
+                rejected.add(rid)
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else None
+                if column in absent:
+                    continue  # said once, for the header
                 value = row.get(column) if column else None
                 problems.append(Problem(_explain(err, column, value), file=table.file, line=line or None,
                                         record=rid, column=column))
@@ -157,7 +167,7 @@ def _check_codes(record: Record, problems: list[Problem]) -> None:
                     what = (f"unknown language {code!r}: give a language of the Directory's Languages list that has "
                             "an EU language authority entry (vocab/languages.csv), e.g. English or eng")
                 else:
-                    what = f"unknown code {code!r}: not in the Directory's {scheme} code list"
+                    what = unknown_code(code, scheme, known)
                 problems.append(Problem(what, file=record.source.file, line=record.source.line, record=record.id,
                                         column=column))
 
@@ -199,6 +209,8 @@ def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
     tables, notices, problems = _read(data_dir, lenient)
     #: bad identifiers are dropped from their record, which stays (see _check_identifiers)
     identifier_problems: list[Problem] = []
+    #: ids of the rows of each table that could not be read as records
+    rejected: dict[str, set[str]] = {}
     cat = Catalogue(notices=notices)
     for name, model in TABLES.items():
         table = tables.get(name)
@@ -207,21 +219,24 @@ def load_records(data_dir: Path, lenient: bool = False) -> Catalogue:
         cat.rows_read += len(table.rows)
         cat.notices += column_notices(table, model)
         target = cat.table(name)
-        for record in _typed(table, model, problems):
+        for record in _typed(table, model, problems, rejected.setdefault(name, set())):
             if record.id in target:
                 first = target[record.id].source
                 problems.append(Problem(f"duplicated {model.key}: also used at {first}", file=record.source.file,
                                         line=record.source.line, record=record.id, column=model.key))
                 continue
             _check_codes(record, problems)
+            identifier_problems += value_problems(record)  # the record stays, so validation also explains it
             target[record.id] = _check_identifiers(record, identifier_problems)
     for name in AUXILIARY_TABLES:
         if name in tables:
             cat.rows_read += len(tables[name].rows)
             cat.notices.append(table_notice(tables[name]))
-    _check_references(cat, tables, problems)
+    blocked = _check_references(cat, tables, problems, rejected)
     if (problems or identifier_problems) and not lenient:
-        raise InputError(problems + identifier_problems)
+        skipped = [Problem(line) for line in skipped_notices(blocked)]
+        raise InputError(problems + identifier_problems + skipped)
+    cat.notices += skipped_notices(blocked)
     if problems or identifier_problems:
         _leave_out(cat, problems)
         cat.problems = problems + identifier_problems
@@ -259,10 +274,14 @@ def _dangling(cat: Catalogue, record: Record, column: str, target: str) -> bool:
     return isinstance(value, str) and bool(value) and value not in cat.table(target)
 
 
-def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: list[Problem]) -> None:
+def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: list[Problem],
+                      rejected: dict[str, set[str]]) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """Every reference must name a record of its table. Into a table the export does not include, an optional
-    column's values are left out (and said so once per file and column); a required one is a problem."""
+    column's values are left out (and said so once per file and column); a required one is a problem. A
+    reference to a row that was itself rejected is no new problem: the records that hold one are returned, by
+    (file, table referred to), to be reported once as skipped (`checks.skipped_notices`)."""
     absent: list[tuple[str, str, str]] = []
+    blocked: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for name in TABLES:
         records = cat.table(name)
         for rid, record in list(records.items()):
@@ -281,7 +300,9 @@ def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: lis
                     continue
                 key = TABLES[target].key
                 for ref in refs:
-                    if ref not in cat.table(target):
+                    if ref in rejected.get(target, ()):
+                        blocked.setdefault((record.source.file, target), []).append((record.id, ref))
+                    elif ref not in cat.table(target):
                         problems.append(Problem(
                             f"refers to {ref!r}, which is not {'a name' if key == 'name' else 'an id'} in {target}",
                             file=record.source.file, line=record.source.line, record=record.id, column=column))
@@ -295,9 +316,12 @@ def _check_references(cat: Catalogue, tables: dict[str, RawTable], problems: lis
         for line, row in table.rows:
             for column, target in refs.items():
                 ref = row.get(column)
-                if ref and ref not in cat.table(target):
+                if ref and ref in rejected.get(target, ()):
+                    blocked.setdefault((table.file, target), []).append((row.get("id") or f"line {line}", ref))
+                elif ref and ref not in cat.table(target):
                     problems.append(Problem(f"refers to {ref!r}, which is not an id in {target}",
                                             file=table.file, line=line, record=row.get("id"), column=column))
+    return blocked
 
 
 def _drop_withdrawn(cat: Catalogue) -> None:

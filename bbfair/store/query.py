@@ -1,6 +1,8 @@
 """SPARQL queries against a published store, local (Oxigraph, in process) or remote (SPARQL Protocol).
 
-The default graph of every query is the union of the resources' named graphs. bbfair's prefixes
+The default dataset of every query is the union of the resources' named graphs as the default graph, and every
+named graph. As SPARQL 1.1 says (§13.2), a query's own `FROM` / `FROM NAMED` clauses replace that dataset, and
+the protocol's `default-graph-uri` / `named-graph-uri` replace both (`execute`). bbfair's prefixes
 (`vocab/prefixes.json`: dcat, dct, foaf, healthdcatap, …) are predeclared, so a steward can write
 `?d a dcat:Dataset` without a PREFIX line. Only queries run: an update is a syntax error here, never a change.
 
@@ -71,18 +73,21 @@ class _Enough(Exception):
 
 class _LineSink:
     """A binary file Oxigraph serialises into, counting lines (one per solution in TSV) and stopping the
-    serialiser — and so the query — when more than `cap` lines arrived."""
+    serialiser — and so the query — when more than `cap` lines or `max_bytes` bytes arrived."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, max_bytes: int | None = None) -> None:
         self.cap = cap
+        self.max_bytes = max_bytes
         self.parts: list[bytes] = []
         self.lines = 0
+        self.size = 0
 
     def write(self, chunk: bytes) -> int:
         data = bytes(chunk)
         self.parts.append(data)
         self.lines += data.count(b"\n")
-        if self.lines > self.cap:
+        self.size += len(data)
+        if self.lines > self.cap or (self.max_bytes is not None and self.size > self.max_bytes):
             raise _Enough
         return len(data)
 
@@ -93,8 +98,8 @@ class _LineSink:
 class _DistinctLineSink(_LineSink):
     """N-Triples lines without repeats (Oxigraph's CONSTRUCT may repeat a triple), stopping after `cap`."""
 
-    def __init__(self, cap: int | None) -> None:
-        super().__init__(cap or 0)
+    def __init__(self, cap: int | None, max_bytes: int | None = None) -> None:
+        super().__init__(cap or 0, max_bytes)
         self.unlimited = cap is None
         self.seen: dict[bytes, None] = {}
         self.carry = b""
@@ -104,18 +109,22 @@ class _DistinctLineSink(_LineSink):
         lines = data.split(b"\n")
         self.carry = lines.pop()
         self.seen.update(dict.fromkeys(lines))
-        if not self.unlimited and len(self.seen) > self.cap:
+        self.size += len(chunk)
+        if (not self.unlimited and len(self.seen) > self.cap) or \
+                (self.max_bytes is not None and self.size > self.max_bytes):
             raise _Enough
         return len(chunk)
 
 
-def _table(result: ox.QuerySolutions, key: str, max_rows: int | None) -> Answer:
+def _table(result: ox.QuerySolutions, key: str, max_rows: int | None, max_bytes: int | None = None) -> Answer:
     """SELECT results in `key`'s format. With a cap they are first written as TSV (one line per solution, so
     the serialiser can be stopped at the cap) and re-serialised natively: ~10 % dearer than a direct write."""
     fmt, media = TABLE_FORMATS[key]
-    if max_rows is None:
+    if max_rows is None and max_bytes is None:
         return Answer(result.serialize(format=fmt) or b"", media, "table")
-    sink = _LineSink(max_rows + 1)  # the header line + max_rows solutions
+    if max_rows is None:
+        max_rows = 2**62
+    sink = _LineSink(max_rows + 1, max_bytes)  # the header line + max_rows solutions
     truncated = False
     try:
         result.serialize(sink, format=ox.QueryResultsFormat.TSV)
@@ -124,16 +133,20 @@ def _table(result: ox.QuerySolutions, key: str, max_rows: int | None) -> Answer:
     lines = b"".join(sink.parts).split(b"\n")[:-1]
     if len(lines) > max_rows + 1:
         lines, truncated = lines[: max_rows + 1], True
+    if max_bytes is not None and truncated:  # only whole solutions, within the byte limit
+        while len(lines) > 1 and sum(len(line) + 1 for line in lines) > max_bytes:
+            lines.pop()
     tsv = b"\n".join(lines) + b"\n"
     body = tsv if fmt == ox.QueryResultsFormat.TSV else \
         ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=fmt) or b""
     return Answer(body, media, "table", len(lines) - 1, truncated)
 
 
-def _graph(result: ox.QueryTriples, key: str, max_rows: int | None) -> Answer:
-    """CONSTRUCT/DESCRIBE triples without duplicates in `key`'s format, at most `max_rows` of them."""
+def _graph(result: ox.QueryTriples, key: str, max_rows: int | None, max_bytes: int | None = None) -> Answer:
+    """CONSTRUCT/DESCRIBE triples without duplicates in `key`'s format, at most `max_rows` of them (and about
+    `max_bytes` of N-Triples)."""
     fmt, media = GRAPH_FORMATS[key]
-    sink = _DistinctLineSink(max_rows)
+    sink = _DistinctLineSink(max_rows, max_bytes)
     truncated = False
     try:
         result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
@@ -152,16 +165,22 @@ def _graph(result: ox.QueryTriples, key: str, max_rows: int | None) -> Answer:
 
 def execute(store: ox.Store, query: str, *, table: str | None = "json", graph: str | None = "turtle",
             max_rows: int | None = None, default_graph: list[str] | None = None,
-            named_graphs: list[str] | None = None) -> Answer:
-    """Run `query` on `store` (Oxigraph, bbfair's prefixes predeclared, the union of the named graphs as the
-    default graph unless `default_graph` names graphs) and serialise the answer: a table or boolean in the
-    `table` format, a graph in the `graph` format (None: not acceptable → NotAcceptableError). At most
-    `max_rows` solutions or triples are read. The one engine behind `bbfair query` and the `/sparql` endpoint."""
-    options: dict = {"prefixes": _prefixes(), "use_default_graph_as_union": not default_graph}
-    if default_graph:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+            named_graphs: list[str] | None = None, max_bytes: int | None = None) -> Answer:
+    """Run `query` on `store` (Oxigraph, bbfair's prefixes predeclared) and serialise the answer: a table or
+    boolean in the `table` format, a graph in the `graph` format (None: not acceptable → NotAcceptableError).
+    At most `max_rows` solutions or triples (and about `max_bytes` bytes) are read. The one engine behind
+    `bbfair query` and the `/sparql` endpoint.
+
+    The dataset (SPARQL 1.1 §13.2 and the Protocol §2.1.4): `default_graph` / `named_graphs` (the protocol's
+    default-graph-uri / named-graph-uri), when either is given, are the whole dataset (the one not given is
+    empty); else the query's own FROM / FROM NAMED; else the union of every named graph as the default graph,
+    with every named graph."""
+    options: dict = {"prefixes": _prefixes()}
+    if default_graph is not None or named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph or ()]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs or ()]
+    elif not names_dataset(query):
+        options["use_default_graph_as_union"] = True
     try:
         result = store.query(query, **options)
     except SyntaxError as exc:
@@ -169,13 +188,26 @@ def execute(store: ox.Store, query: str, *, table: str | None = "json", graph: s
     if isinstance(result, ox.QueryTriples):
         if graph is None:
             raise NotAcceptableError("graph")
-        return _graph(result, graph, max_rows)
+        return _graph(result, graph, max_rows, max_bytes)
     if table is None:
         raise NotAcceptableError("table")
     if isinstance(result, ox.QueryBoolean):
         fmt, media = TABLE_FORMATS[table]
         return Answer(result.serialize(format=fmt) or b"", media, "boolean", 1)
-    return _table(result, table, max_rows)
+    return _table(result, table, max_rows, max_bytes)
+
+
+#: what hides a FROM that is not a keyword: long and short strings, IRIs, comments, names ending or starting
+#: with ':' (prefixed names) and variables
+_NOT_KEYWORDS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"'''
+                           r"""|'(?:[^'\\\n]|\\.)*'|<[^<>\s"{}|^`\\]*>|#[^\n]*|[?$][\w]+|(?<![\w.-])[\w.-]*:[\w.:%-]*""")
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+def names_dataset(query: str) -> bool:
+    """Whether the query has a dataset clause (FROM or FROM NAMED): the keyword, not the word in a string, an
+    IRI, a comment, a variable or a prefixed name."""
+    return _FROM.search(query) is not None and _FROM.search(_NOT_KEYWORDS.sub(" ", query)) is not None
 
 
 def _prefixes() -> dict[str, str]:

@@ -167,13 +167,51 @@ def to_text(report: Report) -> str:
         where = head.where()
         title = f"{head.table or 'record'} {record}" if record else "catalogue"
         lines.append(f"{title}" + (f"  ({where})" if where else ""))
-        for f in items:
+        for f, sets, profiles in cells(items):
             column = f"column {f.column}: " if f.column else (f"{_short(f.path)}: " if f.path else "")
             value = f" [value: {f.value}]" if f.value else ""
-            lines.append(f"  {f.severity:<9} {column}{f.message}{value}  ({f.profile or '?'})")
+            fails = f"; fails profile{'s' if len(profiles) > 1 else ''} {', '.join(profiles)}" \
+                if len(sets) > 1 and profiles else ""
+            lines.append(f"  {f.severity:<9} {column}{f.message}{value}  ({', '.join(sets) or '?'}{fails})")
         lines.append("")
     lines.append(summary(report))
     return "\n".join(lines)
+
+
+def _plain_value(value: str | None) -> str | None:
+    """A value without its datatype (`"80"^^xsd:integer` and `"80"^^xsd:nonNegativeInteger` are one cell)."""
+    return None if value is None else value.split("^^", 1)[0]
+
+
+def _rank(f: Finding) -> int:
+    """Whose words come first for a cell: the reader's (input), bbfair's shapes, then the official files."""
+    return 0 if f.profile == "input" else 2 if (f.profile or "").startswith("official:") else 1
+
+
+def cells(items: list[Finding]) -> list[tuple[Finding, list[str], list[str]]]:
+    """One entry per cell of a record: the findings of the same column and severity that say the same thing
+    about the same value — in several shape sets (one per profile, bbfair's and the official files), or twice
+    in one (a reversed age range fails the age and the minimum-age checks) — are one line, in bbfair's words,
+    with every shape set and publication profile it fails. Different values of a column stay apart (two
+    unknown codes), as do findings without a column. JSON and Turtle keep every finding."""
+    out: list[tuple[Finding, list[str], list[str], set[str]]] = []
+    for f in sorted(items, key=_rank):
+        value = _plain_value(f.value)
+        for head, sets, profiles, values in out:
+            if f.column is None or (head.column, head.severity) != (f.column, f.severity):
+                continue
+            if (value is not None and value in values) or \
+                    ((value is None or not values) and (f.profile or "?") not in sets):
+                if (f.profile or "?") not in sets:
+                    sets.append(f.profile or "?")
+                profiles.extend(p for p in f.profiles if p not in profiles)
+                values.update({value} - {None})
+                break
+        else:
+            out.append((f, [f.profile or "?"], list(f.profiles), {value} - {None}))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    out.sort(key=lambda c: (order.get(c[0].severity, 9), c[0].column or "", c[0].message))
+    return [(head, sets, sorted(profiles)) for head, sets, profiles, _ in out]
 
 
 def _short(path: str | None) -> str:

@@ -22,10 +22,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..config import Sparql
+from ..config import Limits, Sparql
 from ..errors import StoreError
 from . import dump as dumps
 from . import spec as specs
+from .limits import Bounds
 from .render import CORS
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
@@ -45,8 +46,13 @@ class FastPath:
     def __init__(self, app: FastAPI, server: Server) -> None:
         self.app = app
         self.server = server
+        self.bounds = Bounds(server.state.settings.limits)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            receive = await self.bounds.admit(scope, receive, send)  # the request's limits, before any work
+            if receive is None:
+                return
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and \
                 not scope["path"].startswith(RESERVED):
             try:
@@ -142,7 +148,9 @@ def create_app(state: SiteState) -> FastPath:
             lambda build: dumps.page_document(build.manifest.build, build.documents, index, number, fmt, token),
             profile=chosen.profile)
 
-    app.include_router(sparql_router(state, server.site))
+    sparql_api = sparql_router(state, server.site)
+    app.state.sparql = sparql_api.endpoint  # type: ignore[attr-defined]  # its pool, for tests and health
+    app.include_router(sparql_api)
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)
@@ -165,10 +173,12 @@ def create_app(state: SiteState) -> FastPath:
 def create_app_from_env() -> FastPath:
     """For `uvicorn --factory` (several worker processes): the settings come in the environment as JSON."""
     raw = json.loads(os.environ[ENV_SETTINGS])
-    settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})))
+    settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})),
+                             limits=Limits(**raw.get("limits", {})))
     return create_app(SiteState(settings))
 
 
 def settings_env(settings: ServeSettings) -> str:
     """`settings` as the JSON `create_app_from_env` reads."""
-    return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump()})
+    return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump(),
+                       "limits": settings.limits.model_dump()})

@@ -22,6 +22,7 @@ from urllib.parse import quote
 from ..profiles import Profile, available
 from ..store.documents import Document
 from ..store.manifest import BuildInfo
+from .conneg import MAX_HEADER, MAX_RANGES, qvalue
 from .model import Format, SiteInfo
 
 #: the token and IRI of the "alternate representations" listing (`_profile=alt`)
@@ -29,8 +30,6 @@ ALT_TOKEN = "alt"
 ALT_IRI = "http://www.w3.org/ns/dx/connegp/altr"
 #: the spelling one passage of the 2023 Working Draft uses
 ALT_IRI_OLD = "http://www.w3.org/ns/dx/conneg/altr"
-MAX_HEADER = 8192
-MAX_RANGES = 64
 _ENTRY = re.compile(r"\s*(?:<([^>]*)>|([^\s,;<>]+))\s*((?:;[^,]*)?)(?:,|$)")
 
 
@@ -49,11 +48,7 @@ def _q(params: str) -> float:
     for param in params.split(";"):
         name, _, value = param.partition("=")
         if name.strip().lower() == "q":
-            try:
-                q = float(value.strip())
-            except ValueError:
-                return 0.0
-            return q if 0.0 <= q <= 1.0 else 0.0  # nan, inf and out-of-range values refuse
+            return qvalue(value)  # the same rule as Accept's on every route
     return 1.0
 
 

@@ -6,15 +6,32 @@ Rules that matter for a FAIR Data Point:
 - among offered types with the same q-value, one named exactly beats one reached through a wildcard, so a
   browser's `text/html,…,*/*;q=0.8` gets HTML and `text/html, */*` does too, while `*/*` alone stays Turtle;
 - otherwise the server's order breaks ties (Turtle before JSON-LD before RDF/XML …);
-- `q=0` refuses a type, also when a wildcard would allow it.
-The choice for a given header string is cached: clients send a handful of distinct headers.
+- `q=0` refuses a type, also when a wildcard would allow it; so does a q-value that is not one by RFC 9110's
+  grammar (`qvalue()`: `1e999`, `nan`, `-0`, `1.0001`), on every route (`/sparql` and `Accept-Profile` too).
+Parsing is bounded: past `MAX_HEADER` characters or `MAX_RANGES` entries a header is read up to there (the
+request guard, `limits.py`, refuses such headers before they reach here). The choice for a given header string
+is cached: clients send a handful of distinct headers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+#: the most of a header (characters) and entries that are read
+MAX_HEADER = 8192
+MAX_RANGES = 64
+#: RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+_QVALUE = re.compile(r"(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)")
+
+
+def qvalue(text: str) -> float:
+    """The weight a `q=` parameter gives; anything that is not an RFC 9110 qvalue refuses (0.0), so a header
+    is judged the same on every route."""
+    text = text.strip()
+    return float(text) if _QVALUE.fullmatch(text) else 0.0
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,7 @@ class _Range:
 
 def _parse(header: str) -> list[_Range]:
     ranges = []
-    for order, part in enumerate(header.split(",")):
+    for order, part in enumerate(header[:MAX_HEADER].split(",", MAX_RANGES)[:MAX_RANGES]):
         fields = [f.strip() for f in part.split(";")]
         media = fields[0].lower()
         if not media:
@@ -53,10 +70,7 @@ def _parse(header: str) -> list[_Range]:
         for param in fields[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
+                q = qvalue(value)
         main, _, sub = media.partition("/")
         ranges.append(_Range(main, sub, q, order))
     return ranges

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..config import Config, Sparql, load_config
+from ..config import Config, Limits, Sparql, load_config
 from ..errors import StoreError
 from ..store.layout import DEFAULT_STORE
 from ..store.local import LocalStore
 from .app import ENV_SETTINGS, settings_env
+from .limits import http_protocol
 from .state import ServeSettings
 
 
@@ -35,9 +36,10 @@ class Plan:
     base_iri: str
     sparql: Sparql
     url: str
+    limits: Limits = field(default_factory=Limits)
 
     def settings(self) -> ServeSettings:
-        return ServeSettings(store=self.store, sparql=self.sparql)
+        return ServeSettings(store=self.store, sparql=self.sparql, limits=self.limits)
 
     def warning(self) -> str | None:
         """Why the IRIs would not resolve here, when they would not (a proxy may make them resolve)."""
@@ -67,7 +69,7 @@ def plan_from_data(data_dir: Path, store: Path | None, host: str, port: int, bas
     url = serving_url(host, port)
     config = load_config(data_dir, base_iri)
     base = (base_iri or config.base_iri or url).rstrip("/")
-    return Plan(store_for(data_dir, config, store), base, config.sparql, url)
+    return Plan(store_for(data_dir, config, store), base, config.sparql, url, config.limits)
 
 
 def plan_from_store(store: Path, host: str, port: int, base_iri: str | None, sparql: Sparql) -> Plan:
@@ -85,9 +87,11 @@ def plan_from_store(store: Path, host: str, port: int, base_iri: str | None, spa
 
 
 def run(plan: Plan, host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
-    """Start uvicorn (uvloop + httptools) with `workers` processes, each opening the store itself."""
+    """Start uvicorn (uvloop + httptools, bounded by `[limits]`) with `workers` processes, each opening the store
+    itself."""
     import uvicorn
 
     os.environ[ENV_SETTINGS] = settings_env(plan.settings())
     uvicorn.run("bbfair.web.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, loop="uvloop", http="httptools", proxy_headers=True, access_log=False)
+                log_level=log_level, loop="uvloop", http=http_protocol(plan.limits), proxy_headers=True,
+                access_log=False)

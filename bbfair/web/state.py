@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from .. import __version__
-from ..config import Sparql
+from ..config import Limits, Sparql
 from ..store.live import LiveStore
 from ..store.local import Build, LocalStore
 
@@ -21,6 +21,8 @@ class ServeSettings:
 
     store: Path
     sparql: Sparql = field(default_factory=Sparql)
+    #: what one request may hold (header block, target, Accept, body)
+    limits: Limits = field(default_factory=Limits)
     #: seconds a switched-out build stays open for requests that were already using it
     grace: float = 60.0
     #: resources per page of `/dump` (a page of 1000 collections is ~10 MB of Turtle; harvesters stop at 50 MB)

@@ -33,12 +33,12 @@ def _triples(text: str, base: str) -> list[ox.Triple]:
 def description(endpoint: str, settings: Sparql, triples: int, rdf_format: ox.RdfFormat) -> bytes:
     """The service description of the endpoint at `endpoint`, serialised in `rdf_format`."""
     return _description(endpoint, settings.timeout, settings.max_rows, tuple(settings.service_allow), triples,
-                        rdf_format)
+                        rdf_format, settings.max_query_bytes, settings.max_depth, settings.per_client)
 
 
 @lru_cache(maxsize=16)
 def _description(endpoint: str, timeout: float, max_rows: int, allow: tuple[str, ...], triples: int,
-                 rdf_format: ox.RdfFormat) -> bytes:
+                 rdf_format: ox.RdfFormat, max_query: int = 0, max_depth: int = 0, per_client: int = 0) -> bytes:
     text = _read(TEMPLATE)
     ns = dict(_PREFIX.findall(text))
     graph = _triples(text, endpoint)
@@ -50,6 +50,9 @@ def _description(endpoint: str, timeout: float, max_rows: int, allow: tuple[str,
     reach = ", ".join(allow) if allow else "no other endpoint"
     limits = (f"Read-only. A query may run {timeout:g} s and returns at most {max_rows} rows "
               f"(or triples); SERVICE reaches {reach}.")
+    if max_query:
+        limits += (f" A query may be {max_query} bytes long and nest {max_depth} deep; one client may have "
+                   f"{per_client} queries running or waiting at once.")
     graph.append(ox.Triple(ox.NamedNode(endpoint), ox.NamedNode(ns["rdfs"] + "comment"),
                            ox.Literal(limits, language="en")))
     opts = {"prefixes": ns} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}

@@ -8,6 +8,11 @@ socket pair with multiprocessing's `Connection` framing. A worker starts in ~0.2
 between queries; a job carries the build to read, so a newly published build is picked up at once.
 Waiting and answering are plain futures on the caller's event loop (the pipe's file descriptor is watched with
 `add_reader`), so a query costs one pipe round trip: no thread hand-off, no process start.
+
+A query still running after `slow_after` seconds is *long*: the caller decides (`may_go_slow`) whether it may go
+on — then its worker drops to the lowest CPU priority, so pages and quick queries keep their share of the
+processors, and is retired once the query ends (a process cannot raise its priority again) — or is stopped
+(`TooSlow`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe
 
 from .worker import Job, Reply
@@ -40,6 +46,14 @@ class WorkerLost(Exception):
     """The worker died while answering (killed by the kernel, out of memory, …)."""
 
 
+class TooSlow(Exception):
+    """The query became long while as many long queries as allowed were running, and was stopped."""
+
+
+#: the CPU priority (nice value) of a worker running a long query
+SLOW_NICE = 19
+
+
 #: the worker's entry point (imported by its real name, so the replies it pickles name real classes)
 _MAIN = "import sys; from bbfair.web.sparql.worker import main; main(int(sys.argv[1]))"
 
@@ -48,6 +62,8 @@ class _Worker:
     def __init__(self, process: subprocess.Popen, conn: Connection) -> None:
         self.process = process
         self.conn = conn
+        #: runs at low priority (it answered a long query): retired after its query
+        self.slow = False
 
     def stop(self, kill: bool) -> None:
         """End the process: politely (close the pipe, the worker leaves) or at once (SIGKILL)."""
@@ -71,11 +87,27 @@ def _settle(future: asyncio.Future, value: object = None, error: BaseException |
         future.set_result(value)
 
 
+def _lower_priority(pid: int) -> None:
+    """Every thread of process `pid` to the lowest CPU priority (on Linux a priority is per thread, and the
+    query runs on the worker's engine thread)."""
+    try:
+        threads = [int(tid) for tid in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]
+    for tid in threads:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, tid, SLOW_NICE)
+
+
 class WorkerPool:
     """`size` worker processes; `await run(job, …)` answers a job on one of them."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, spares: int = 1) -> None:
         self.size = size
+        #: started, warmed workers kept aside to take a stopped worker's place at once (a new interpreter needs
+        #: about a second before it answers, and the workers left meanwhile may all be running long queries)
+        self.spares = spares
+        self._spare: list[_Worker] = []
         self._mutex = threading.Lock()
         self._start_lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -86,6 +118,9 @@ class WorkerPool:
         #: jobs handed to a worker, and workers killed (for tests and /health-style reporting)
         self.dispatched = 0
         self.killed = 0
+        #: the job a new worker answers before it takes queries (so it has opened the build and imported what a
+        #: query needs, and a query's time is the query's own); None: none
+        self.warmup: Callable[[], Job | None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------------------------------
 
@@ -97,6 +132,8 @@ class WorkerPool:
             for _ in range(self.size):
                 self._release(self._spawn())
             self._started = True
+        for _ in range(self.spares):
+            self._respawn(to_pool=False)
 
     def _spawn(self) -> _Worker:
         parent, child = Pipe(duplex=True)
@@ -114,7 +151,7 @@ class WorkerPool:
         """Stop every worker; waiting callers get PoolBusy."""
         with self._mutex:
             self._closed = True
-            workers, self._all, self._idle = list(self._all), set(), []
+            workers, self._all, self._idle, self._spare = list(self._all), set(), [], []
             waiters, self._waiters = list(self._waiters), collections.deque()
         for future in waiters:
             with contextlib.suppress(RuntimeError):
@@ -168,19 +205,34 @@ class WorkerPool:
         finally:
             timer.cancel()
 
-    def _replace(self, found: _Worker) -> None:
-        """Kill `found` and start a new worker in its place, off the event loop."""
-        self.killed += 1
+    def _replace(self, found: _Worker, kill: bool = True) -> None:
+        """Stop `found` (kill it: it may be mid-query) and put a spare in its place, or a new worker once it has
+        started; the spare is replaced off the event loop."""
+        self.killed += kill
         with self._mutex:
             self._all.discard(found)
+            spare = self._spare.pop() if self._spare else None
+        if spare is not None:
+            self._release(spare)
+        threading.Thread(target=found.stop, args=(kill,), name="bbfair-sparql-stop", daemon=True).start()
+        self._respawn(to_pool=spare is None)
+
+    def _respawn(self, to_pool: bool) -> None:
+        """Start and warm a new worker in a thread, for the pool or as a spare."""
 
         def work() -> None:
-            found.stop(kill=True)
             for attempt in range(5):
                 if self._closed:
                     return
                 try:
-                    self._release(self._spawn())
+                    fresh = self._spawn()
+                    self._warm(fresh)
+                    with self._mutex:
+                        keep = not to_pool and len(self._spare) < self.spares and not self._closed
+                        if keep:
+                            self._spare.append(fresh)
+                    if not keep:
+                        self._release(fresh)
                     return
                 except OSError as exc:  # no memory or processes left for now
                     log.warning("cannot start a SPARQL worker (attempt %d): %s", attempt + 1, exc)
@@ -189,11 +241,23 @@ class WorkerPool:
 
         threading.Thread(target=work, name="bbfair-sparql-respawn", daemon=True).start()
 
+    def _warm(self, found: _Worker, patience: float = 30.0) -> None:
+        """Have a new worker answer the warm-up job (blocking: in the respawning thread)."""
+        job = self.warmup() if self.warmup is not None else None
+        if job is None:
+            return
+        with contextlib.suppress(OSError, EOFError):
+            found.conn.send(job)
+            if found.conn.poll(patience):
+                found.conn.recv()
+
     # --- running ------------------------------------------------------------------------------------------------
 
-    async def run(self, job: Job, timeout: float, patience: float) -> Reply:
+    async def run(self, job: Job, timeout: float, patience: float, slow_after: float | None = None,
+                  may_go_slow: Callable[[], bool] | None = None) -> Reply:
         """`job`'s reply; QueryTimeout after `timeout` seconds of work, PoolBusy after `patience` seconds of
-        waiting for a worker, WorkerLost when the worker died."""
+        waiting for a worker, WorkerLost when the worker died, TooSlow when the query ran `slow_after` seconds
+        and `may_go_slow()` said no."""
         if not self._started:
             await asyncio.to_thread(self.start)
         found = await self._acquire(patience)
@@ -201,25 +265,41 @@ class WorkerPool:
         self.dispatched += 1
         fd = found.conn.fileno()
         answered: asyncio.Future = loop.create_future()
-        timer = None
+        timers: list[asyncio.TimerHandle] = []
         try:
             found.conn.send(job)
             loop.add_reader(fd, _settle, answered, True)
-            timer = loop.call_later(timeout, _settle, answered, None, QueryTimeout())
+            timers.append(loop.call_later(timeout, _settle, answered, None, QueryTimeout()))
+            if slow_after is not None and slow_after < timeout:
+                timers.append(loop.call_later(slow_after, self._gone_slow, answered, found, may_go_slow))
             try:
                 await answered
             finally:
                 loop.remove_reader(fd)
                 os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; recv reads whole messages
             reply = found.conn.recv()
-        except (QueryTimeout, asyncio.CancelledError):
+        except (QueryTimeout, TooSlow, asyncio.CancelledError):
             self._replace(found)  # the only way to stop a running query
             raise
         except (EOFError, OSError) as exc:
             self._replace(found)
             raise WorkerLost(str(exc) or type(exc).__name__) from None
         finally:
-            if timer is not None:
+            for timer in timers:
                 timer.cancel()
-        self._release(found)
+        if found.slow:
+            self._replace(found, kill=False)  # it answered at low priority; a fresh one takes its place
+        else:
+            self._release(found)
         return reply
+
+    @staticmethod
+    def _gone_slow(answered: asyncio.Future, found: _Worker, may_go_slow: Callable[[], bool] | None) -> None:
+        """The query on `found` passed `slow_after`: stop it, or let it go on at the lowest CPU priority."""
+        if answered.done():
+            return
+        if may_go_slow is not None and not may_go_slow():
+            _settle(answered, None, TooSlow())
+            return
+        found.slow = True
+        _lower_priority(found.process.pid)

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 
+from .formats import FORMAT_PARAMS
 from .safety import READ_ONLY
 
-#: the largest query accepted (bytes of text); a catalogue question is a few kB
+#: the largest query accepted unless told otherwise (bytes of text; `[sparql] max_query_bytes`); a catalogue
+#: question is a few kB
 MAX_QUERY = 256 * 1024
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -30,12 +32,13 @@ class ProtocolError(ValueError):
 @dataclass(frozen=True)
 class QueryRequest:
     """What a request asks: the query (None: no query, e.g. the page or the service description), the
-    datasets, `?format=`, and `cookbook=` (a saved query to put in the page's form)."""
+    datasets, the `format=` / `output=` / `results=` values in the order sent, and `cookbook=` (a saved query to
+    put in the page's form)."""
 
     query: str | None
     default_graph: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()
     cookbook: str | None = None
     #: `_profile=`: the publication profile whose dataset to query (W3C Content Negotiation by Profile)
     profile: str | None = None
@@ -57,13 +60,14 @@ def _from(params: QueryParams | FormData, extra: QueryParams | None = None) -> Q
     if values("update"):
         raise ProtocolError(400, READ_ONLY.format(what="update="))
     query = _single(values("query"), "query")
+    items = [*params.multi_items(), *(extra.multi_items() if extra is not None else ())]
+    formats = tuple(str(v) for k, v in items if k in FORMAT_PARAMS)
     return QueryRequest(query, tuple(values("default-graph-uri")), tuple(values("named-graph-uri")),
-                        _single(values("format"), "format"), _single(values("cookbook"), "cookbook"),
-                        _single(values("_profile"), "_profile"))
+                        formats, _single(values("cookbook"), "cookbook"), _single(values("_profile"), "_profile"))
 
 
-async def parse(request: Request) -> QueryRequest:
-    """The query operation a GET or POST asks for."""
+async def parse(request: Request, max_query: int = MAX_QUERY) -> QueryRequest:
+    """The query operation a GET or POST asks for; a query longer than `max_query` bytes is refused (413)."""
     if request.method in ("GET", "HEAD"):
         found = _from(request.query_params)
     else:
@@ -71,9 +75,9 @@ async def parse(request: Request) -> QueryRequest:
         if content_type == "application/sparql-update":
             raise ProtocolError(400, READ_ONLY.format(what="application/sparql-update"))
         if content_type == "application/sparql-query":
-            body = await request.body()
-            if len(body) > MAX_QUERY:
-                raise ProtocolError(413, f"the query is longer than {MAX_QUERY // 1024} kB")
+            body = await request.body()  # at most [limits] body_bytes: the request guard saw to that
+            if len(body) > max_query:
+                raise ProtocolError(413, _too_long(max_query))
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -82,7 +86,7 @@ async def parse(request: Request) -> QueryRequest:
             if found.query is not None:
                 raise ProtocolError(400, "a POST of application/sparql-query carries the query in its body, "
                                          "not also in ?query=")
-            found = QueryRequest(text, found.default_graph, found.named_graphs, found.format,
+            found = QueryRequest(text, found.default_graph, found.named_graphs, found.formats,
                                  profile=found.profile)
         elif content_type in FORM_TYPES:
             form = await request.form()
@@ -92,6 +96,10 @@ async def parse(request: Request) -> QueryRequest:
                                      f"application/sparql-query, not {content_type or 'without a Content-Type'}")
         if found.query is None:
             raise ProtocolError(400, "no query: POST query=… (or the query itself as application/sparql-query)")
-    if found.query is not None and len(found.query.encode("utf-8")) > MAX_QUERY:
-        raise ProtocolError(413, f"the query is longer than {MAX_QUERY // 1024} kB")
+    if found.query is not None and len(found.query.encode("utf-8")) > max_query:
+        raise ProtocolError(413, _too_long(max_query))
     return found
+
+
+def _too_long(max_query: int) -> str:
+    return f"the query is longer than {max_query} bytes (this endpoint's limit)"

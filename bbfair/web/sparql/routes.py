@@ -1,11 +1,13 @@
 """The `/sparql` routes: the SPARQL 1.1 Protocol endpoint, its service description, the query page and the
 cookbook. Everything a query costs happens in a worker process (`pool.py`); the event loop only parses the
-request, checks the query (`safety.py`), negotiates the format (`formats.py`) and waits on a pipe."""
+request, checks a short query (`safety.py`; a long one is checked by the worker), negotiates the format
+(`formats.py`), admits the query (`admission.py`: per client, long queries) and waits on a pipe."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -24,15 +26,21 @@ from ..byprofile import choose_profile, content_profile, offered
 from ..model import SiteInfo
 from ..state import SiteState
 from . import htmlview
+from .admission import Admission, TooMany
 from .cookbook import Recipe, cookbook
 from .description import description
-from .formats import NotAcceptable, description_offer, negotiate
-from .pool import PoolBusy, QueryTimeout, WorkerLost, WorkerPool
+from .formats import NotAcceptable, description_offer, negotiate, understood
+from .pool import PoolBusy, QueryTimeout, TooSlow, WorkerLost, WorkerPool
 from .protocol import ProtocolError, QueryRequest, parse
 from .safety import Refused, check
 from .worker import Job, Reply
 
 log = logging.getLogger(__name__)
+#: queries up to this many characters are checked (`safety.check`) on the event loop, so a refused one never
+#: takes a worker; the tokenizer reads ~2 µs a token, so longer ones are checked by the worker instead
+CHECK_ON_LOOP = 4096
+#: seconds the workers may take to start and answer their first (warm-up) query
+STARTUP = 60.0
 
 YASGUI = "yasgui-4.6.2"
 CORS = {"access-control-allow-origin": "*",
@@ -62,20 +70,29 @@ class Endpoint:
         self.state = state
         self.limits = state.settings.sparql
         self.pool = WorkerPool(self.limits.max_running)
+        self.admission = Admission(self.limits.per_client, self.limits.slow_cap)
         self.site = site or _default_site
 
     # --- life cycle ---------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Start the workers and let each open the live build, so the first queries do not pay for it."""
+        self.pool.warmup = self._warmup
         await asyncio.to_thread(self.pool.start)
+        job = self._warmup()
+        if job is None:
+            return
+        startup = max(self.limits.timeout, STARTUP)  # fresh interpreters import and open the store: not a query
+        await asyncio.gather(*(self.pool.run(job, startup, startup) for _ in range(self.pool.size)),
+                             return_exceptions=True)
+
+    def _warmup(self) -> Job | None:
+        """A query that opens the live build (and loads what a query needs) in a new worker."""
         try:
             build = self.state.build()
         except StoreError:
-            return
-        job = Job(build.id, str(build.path), "ASK {}", "json", None, 1, self.limits.timeout)
-        await asyncio.gather(*(self.pool.run(job, self.limits.timeout, self.limits.timeout)
-                               for _ in range(self.pool.size)), return_exceptions=True)
+            return None
+        return Job(build.id, str(build.path), "ASK {}", "json", None, 1, self.limits.timeout)
 
     async def stop(self) -> None:
         await asyncio.to_thread(self.pool.close)
@@ -88,7 +105,8 @@ class Endpoint:
     @staticmethod
     def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         reason = {400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 413: "Content Too Large",
-                  415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
+                  415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error",
+                  503: "Service Unavailable"}
         return Response(f"{status} {reason.get(status, '')}: {message}\n", status_code=status,
                         media_type="text/plain", headers={**CORS, "vary": "Accept", **(headers or {})})
 
@@ -131,15 +149,17 @@ class Endpoint:
         browser = description_offer(accept, None)
         browser_wants_html = browser is not None and browser.key == "html"
         try:
-            asked = await parse(request)
+            asked = await parse(request, self.limits.max_query_bytes)
         except ProtocolError as exc:
             return self._error(request, browser_wants_html, self._build_or_none(), exc.status, str(exc))
         if asked.query is None:
             return self._no_query(request, asked, accept)
-        wants_html = (asked.format or "").lower() == "html" or (asked.format is None and browser_wants_html)
+        wants_html = any(understood(f)[2] for f in asked.formats[:1]) or (not asked.formats and browser_wants_html)
+        limits = self.limits
+        on_loop = len(asked.query) <= CHECK_ON_LOOP  # a longer one is checked by the worker, off the event loop
         try:
-            checked = check(asked.query, self.limits.service_allow, _prefixes())
-            choice = negotiate(accept, asked.format, checked.form)
+            form = check(asked.query, limits.service_allow, _prefixes(), limits.max_depth).form if on_loop else ""
+            choice = negotiate(accept, asked.formats, form)
         except Refused as exc:
             return self._error(request, wants_html, self._build_or_none(), 400, str(exc), asked.query)
         except NotAcceptable as exc:
@@ -151,20 +171,35 @@ class Endpoint:
         profile = choose_profile(request.headers.get("accept-profile"), asked.profile,
                                  offered(build.manifest.build)).profile
         store = str(build.quads_path(profile.token).relative_to(build.path))
-        job = Job(build.id, str(build.path), asked.query, choice.table, choice.graph, self.limits.max_rows,
-                  self.limits.timeout, asked.default_graph, asked.named_graphs, store)
+        job = Job(build.id, str(build.path), asked.query, choice.table, choice.graph, limits.max_rows,
+                  limits.timeout, asked.default_graph, asked.named_graphs, store, tuple(limits.service_allow),
+                  limits.max_depth, limits.max_result_bytes, bool(asked.default_graph or asked.named_graphs),
+                  check=not on_loop)
         started = time.perf_counter()
+        client = request.client.host if request.client else "unknown"
         try:
-            reply = await self.pool.run(job, self.limits.timeout, self.limits.timeout)
+            with self.admission.enter(client) as ticket:
+                reply = await self.pool.run(job, limits.timeout, limits.queue_wait, limits.slow_after,
+                                            ticket.may_go_slow)
+        except TooMany:
+            return self._error(request, choice.html, build, 429, (
+                f"this endpoint answers at most {limits.per_client} queries of one client at a time, running or "
+                "waiting; send the next one when one has been answered"), asked.query, self._retry(1))
         except QueryTimeout:
             return self._error(request, choice.html, build, 503, (
-                f"the query ran longer than {self.limits.timeout:g} s, this endpoint's time limit, and was "
+                f"the query ran longer than {limits.timeout:g} s, this endpoint's time limit, and was "
                 "stopped. Narrow it (more specific patterns, a LIMIT, fewer OPTIONALs), or download the catalogue "
                 "(/dump) and query it on your own machine"), asked.query)
+        except TooSlow:
+            return self._error(request, choice.html, build, 503, (
+                f"the query was still running after {limits.slow_after:g} s while this endpoint already ran as "
+                f"many long queries as it allows ({limits.slow_cap} at once, one per client), and was stopped so "
+                "that quick questions keep being answered. Try again later, or narrow it"), asked.query,
+                self._retry(limits.timeout))
         except PoolBusy:
             return self._error(request, choice.html, build, 503, (
-                f"all {self.pool.size} query workers stayed busy for {self.limits.timeout:g} s; try again in a "
-                "moment"), asked.query, {"retry-after": "5"})
+                f"all {self.pool.size} query workers stayed busy for {limits.queue_wait:g} s; try again in a "
+                "moment"), asked.query, self._retry(limits.queue_wait))
         except WorkerLost as exc:
             log.warning("a SPARQL worker died during a query: %s", exc)
             return self._error(request, choice.html, build, 500, "the query engine stopped while answering "
@@ -172,13 +207,19 @@ class Endpoint:
         elapsed = (time.perf_counter() - started) * 1000
         if reply.status != 200:
             if reply.status == 406:
-                return self._plain(406, str(NotAcceptable(reply.kind, f"Accept: {accept}")))
+                asked_for = "the format asked for (format=, output= or results=)" if asked.formats else \
+                    "the media types the Accept header lists"
+                return self._plain(406, str(NotAcceptable(reply.kind, asked_for)))
             return self._error(request, choice.html, build, reply.status, reply.message, asked.query)
         if choice.html:
             return self._page(request, build, query=asked.query, results=_results(reply, self.limits.max_rows,
                                                                                   elapsed))
         return Response(reply.body, media_type=reply.media_type,
                         headers=self._result_headers(reply, build, profile))
+
+    @staticmethod
+    def _retry(seconds: float) -> dict[str, str]:
+        return {"retry-after": str(max(1, math.ceil(seconds)))}
 
     def _result_headers(self, reply: Reply, build: Build, profile: Profile) -> dict[str, str]:
         headers = {**CORS, "vary": "Accept, Accept-Profile", "x-bbfair-build": build.id,
@@ -199,7 +240,7 @@ class Endpoint:
 
     def _no_query(self, request: Request, asked: QueryRequest, accept: str | None) -> Response:
         """GET /sparql without a query: the page for a browser, the service description for a machine."""
-        offer = description_offer(accept, asked.format)
+        offer = description_offer(accept, asked.formats)
         if offer is None:
             return self._plain(406, "the service description is offered as text/turtle, application/ld+json, "
                                     "application/rdf+xml and application/n-triples (and this page as text/html)")

@@ -1,6 +1,7 @@
-"""What a query may do here, decided before it runs: only read (no SPARQL Update in any disguise) and reach
-no SERVICE endpoint whose host is not on the allow-list (`[sparql] service_allow` in bbfair.toml, empty by
-default, so nothing is ever contacted).
+"""What a query may do here, decided before it runs: only read (no SPARQL Update in any disguise), nest no
+deeper than `[sparql] max_depth` groups, brackets and parentheses (the engine's parser recurses; a deep enough
+query would exhaust its stack), and reach no SERVICE endpoint whose host is not on the allow-list
+(`[sparql] service_allow` in bbfair.toml, empty by default, so nothing is ever contacted).
 
 pyoxigraph evaluates SERVICE by calling the endpoint over HTTP and offers no hook to stop it, and it has no
 public parser, so the query is read with our tokenizer (`lexer.py`): every `SERVICE` keyword — not the word in a
@@ -50,19 +51,62 @@ def query_form(query: str) -> str:
         return ""
 
 
-def check(query: str, allow: Iterable[str], prefixes: Mapping[str, str]) -> Checked:
-    """Refuse an update or a SERVICE to a host not in `allow`; `prefixes` are the predeclared ones."""
+#: the deepest nesting a query may have unless told otherwise (`[sparql] max_depth`)
+MAX_DEPTH = 100
+_OPEN = frozenset({"{", "(", "[", "{|"})
+_CLOSE = frozenset({"}", ")", "]", "|}"})
+
+
+def check(query: str, allow: Iterable[str], prefixes: Mapping[str, str], max_depth: int = MAX_DEPTH) -> Checked:
+    """Refuse an update, a query nested deeper than `max_depth` or a SERVICE to a host not in `allow`;
+    `prefixes` are the predeclared ones."""
     try:
         toks = _tokens(query)
     except LexError as exc:
+        if _raw_depth(query) > max_depth:  # every bracket counts: more than the real nesting, never less
+            raise Refused(_too_deep(max_depth)) from None
         if re.search("service", unescape(query), re.IGNORECASE):
             raise Refused(f"the query cannot be read ({exc}), so its SERVICE clauses cannot be checked") from None
         return Checked("")
+    if _depth(toks) > max_depth:
+        raise Refused(_too_deep(max_depth))
     form = _form(toks)
     if form in UPDATE_WORDS:
         raise Refused(READ_ONLY.format(what=form))
     allowed = {host.lower().rstrip(".") for host in allow}
     return Checked(form, tuple(_services(toks, allowed, prefixes)))
+
+
+def _too_deep(max_depth: int) -> str:
+    return (f"the query nests groups, brackets or parentheses more than {max_depth} deep (this endpoint's "
+            "limit); write it flatter")
+
+
+def _depth(toks: tuple[Token, ...]) -> int:
+    deepest = depth = 0
+    for tok in toks:
+        if tok.kind == "punct":
+            if tok.text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif tok.text in _CLOSE:
+                depth -= 1
+    return deepest
+
+
+#: strings, IRIs and comments, whose brackets do not nest
+_LITERALS = re.compile(r"""'''(?:[^'\\]|\\.|'(?!''))*'''|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|"(?:[^"\\\n]|\\.)*\""""
+                       r"""|'(?:[^'\\\n]|\\.)*'|<[^<>\s"{}|^`\\]*>|#[^\n]*""")
+
+
+def _raw_depth(text: str) -> int:
+    """The nesting of a query the tokenizer cannot read, brackets in strings, IRIs and comments left out as well
+    as they can be (the worker's large stack is what keeps a miscount harmless)."""
+    deepest = depth = 0
+    for char in re.findall(r"[{(\[\]})]", _LITERALS.sub(" ", text)):
+        depth = depth + 1 if char in "{([" else depth - 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 #: queries up to this many characters keep their tokens in a cache (saved queries and reloads repeat)

@@ -17,19 +17,25 @@ import json
 import os
 import resource
 import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ...store.query import NotAcceptableError, QuerySyntaxError, execute
+from ...store.query import NotAcceptableError, QuerySyntaxError, _prefixes, execute
+from .safety import MAX_DEPTH, Refused, check
 
 #: seconds of CPU a query may use beyond its time limit before the kernel stops the worker (SIGXCPU), should
 #: the server not have killed it
 CPU_MARGIN = 5
 #: seconds between checks, while idle, whether the build this worker holds is still the live one
 IDLE_CHECK = 15.0
+#: bytes of stack for the thread that runs queries (address space only: the pages a query does not use are never
+#: touched); enough for any query within the size limit
+STACK = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,14 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     #: the quad store to ask, relative to the build (`Build.quads_path`: one per publication profile)
     store: str = "oxigraph"
+    #: hosts SERVICE may reach, the deepest nesting allowed and the most bytes of a result
+    service_allow: tuple[str, ...] = ()
+    max_depth: int = MAX_DEPTH
+    max_bytes: int | None = None
+    #: whether the protocol named a dataset (default-graph-uri / named-graph-uri): then it is the whole dataset
+    dataset: bool = False
+    #: check the query here first (the server checked only short ones)
+    check: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,8 +130,9 @@ def run(job: Job, opened: _Opened | None) -> tuple[Reply, _Opened | None]:
                                       "a new build was probably just published: try again"), None
     _limit_cpu(job.timeout)
     try:
-        answer = execute(opened.store, job.query, table=job.table, graph=job.graph, max_rows=job.max_rows,
-                         default_graph=list(job.default_graph) or None, named_graphs=list(job.named_graphs) or None)
+        answer = _engine().submit(_answer, opened.store, job).result()
+    except Refused as exc:
+        return Reply(400, message=str(exc)), opened
     except QuerySyntaxError as exc:
         return Reply(400, message=f"the query is not valid SPARQL 1.1: {exc}"), opened
     except NotAcceptableError as exc:
@@ -127,6 +142,31 @@ def run(job: Job, opened: _Opened | None) -> tuple[Reply, _Opened | None]:
     except Exception as exc:  # an evaluation error: answer it, and stay alive for the next query
         return Reply(500, message=f"the query failed: {type(exc).__name__}: {exc}"), opened
     return Reply(200, answer.body, answer.media_type, answer.kind, answer.rows, answer.truncated), opened
+
+
+def _answer(store: ox.Store, job: Job):
+    """Check `job`'s query, then run it (on the engine thread)."""
+    if job.check:
+        check(job.query, job.service_allow, _prefixes(), job.max_depth)
+    dataset = {"default_graph": list(job.default_graph), "named_graphs": list(job.named_graphs)} if job.dataset \
+        else {}
+    return execute(store, job.query, table=job.table, graph=job.graph, max_rows=job.max_rows,
+                   max_bytes=job.max_bytes, **dataset)
+
+
+_ENGINE: list[ThreadPoolExecutor] = []
+
+
+def _engine() -> ThreadPoolExecutor:
+    """The one thread queries run on, made with a `STACK`-byte stack."""
+    if not _ENGINE:
+        previous = threading.stack_size(STACK)
+        try:
+            _ENGINE.append(ThreadPoolExecutor(1, thread_name_prefix="bbfair-query"))
+            _ENGINE[0].submit(lambda: None).result()  # the thread starts now, with the large stack
+        finally:
+            threading.stack_size(previous)
+    return _ENGINE[0]
 
 
 def serve(conn: Connection) -> None:
