@@ -194,7 +194,7 @@ class Virtuoso(Server):
         if "SR186" in text or "No permission" in text:
             return ("Virtuoso refuses the write: give bbfair a Virtuoso user with the SPARQL_UPDATE role and set "
                     f"[store] user and password (or BBFAIR_STORE_PASSWORD); see {DOCS}")
-        if "SP031" in text:
+        if "SP031" in text or "SP030" in text:
             return ("one request compiled to more SQL than Virtuoso allows; this is a bbfair bug (its batches "
                     "should stay below the limit): please report it")
         if status == 401:
