@@ -250,11 +250,16 @@ def serve(
     = None,
     workers: Annotated[int, typer.Option(help="server processes")] = 1,
     profile: Annotated[list[str] | None, typer.Option("--profile", help="profiles the build must pass")] = None,
+    sparql_upstream: Annotated[str | None, typer.Option("--sparql-upstream", help="query endpoint of the node's "
+                                                        "own SPARQL server: /sparql answers from it, with the "
+                                                        "same limits ([sparql] upstream)")] = None,
 ) -> None:
     """Serve a catalogue as a FAIR Data Point with HTML pages and a SPARQL endpoint.
 
     With DATA_DIR it is built first (nothing is served if it has violations); with only --store the store's
     live build is served. The server picks up later builds into the same store without a restart."""
+    from dataclasses import replace
+
     from .web.serve import plan_from_data, plan_from_store, run
 
     try:
@@ -273,6 +278,12 @@ def serve(
         raise _fail(exc, 2) from None
     except StoreError as exc:
         raise _store_error(exc) from None
+    if sparql_upstream is not None:
+        if not sparql_upstream.startswith(("http://", "https://")):
+            console.print(f"[bold red]error[/]: --sparql-upstream {sparql_upstream!r} is not an http(s) URL of a "
+                          "SPARQL query endpoint", highlight=False)
+            raise typer.Exit(2)
+        plan = replace(plan, sparql=plan.sparql.model_copy(update={"upstream": sparql_upstream}))
     warning = plan.warning()
     if warning:
         console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)

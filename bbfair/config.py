@@ -202,6 +202,11 @@ class Sparql(_Strict):
     #: long queries at once (one per client); a query that becomes long past this is stopped (503 +
     #: Retry-After), so max_running - max_slow workers stay free for quick questions
     max_slow: int = Field(default=2, gt=0)
+    #: the query endpoint of the node's own SPARQL server (e.g. "http://127.0.0.1:8890/sparql"): /sparql then
+    #: answers from it, with every limit above (docs/sparql-servers.md); unset: from the build's own store
+    upstream: str | None = Field(default=None, pattern=r"^https?://")
+    #: which server that is (its protocol quirks, `store.servers`); "auto": found out from its answer
+    upstream_server: Literal["auto", "oxigraph", "virtuoso", "fuseki", "graphdb"] = "auto"
 
     @property
     def slow_cap(self) -> int:

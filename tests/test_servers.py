@@ -21,9 +21,10 @@ import pytest
 import virtuoso
 from helpers import set_cell
 from oxigraph_server import binary, oxigraph_server
+from webserver import free_port, serving
 
 from bbfair.builder.publish import build
-from bbfair.config import Store
+from bbfair.config import Sparql, Store
 from bbfair.errors import StoreError
 from bbfair.rdf.namespaces import prefixes
 from bbfair.store.local import LocalStore
@@ -65,11 +66,16 @@ def _copy(target: Path, store_lines: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ox.Store]:
+def local_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample built into a local store: what every server must hold."""
     path = tmp_path_factory.mktemp("local") / "store"
     assert build(ROOT / "data", path, base_iri=BASE, workers=1).status == "published"
-    live = LocalStore.open(path).open_live()
+    return path
+
+
+@pytest.fixture(scope="module")
+def local(local_path: Path) -> Iterator[ox.Store]:
+    live = LocalStore.open(local_path).open_live()
     yield live.quads
     live.close()
 
@@ -265,3 +271,26 @@ def test_identify_tells_each_real_server(virtuoso_url: virtuoso.Virtuoso, tmp_pa
     assert identify("http://h:7200/repositories/bbfair", None) == "graphdb"
     assert identify("http://h:3030/ds", {"Fuseki-Request-Id": "1"}) == "fuseki"
     assert math.isfinite(Virtuoso.batch_statements)
+
+
+# --- /sparql answered by the server ([sparql] upstream) --------------------------------------------------------
+
+def test_sparql_upstream_answers_from_each_server(published: Published, local_path: Path, local: ox.Store) -> None:
+    endpoint = f"{published.url}/sparql" if published.kind == "virtuoso" else f"{published.url}/query"
+    with serving(local_path, free_port(), Sparql(upstream=endpoint)) as url:
+        def ask(query: str, accept: str = JSON) -> httpx.Response:
+            return httpx.get(f"{url}/sparql", params={"query": query}, headers={"Accept": accept}, timeout=30)
+
+        # only the server holds bbfair's manifest graph: the answer is the server's, not the local store's
+        marker = f"ASK {{ <{BUILD_GRAPH}> ?p ?o }}"
+        assert json.loads(ask(marker).content)["boolean"] is True
+        assert json.loads(execute(local, marker, table="json").body)["boolean"] is False
+        for recipe in [r for r in cookbook(prefixes()) if r.form == "SELECT"][:4]:
+            answer = ask(recipe.query)
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith(JSON)
+            assert _multiset(_rows(answer.content)) == _multiset(_local_rows(local, recipe.query)), recipe.name
+        csv = ask("SELECT ?s { ?s a <http://www.w3.org/ns/dcat#Dataset> } LIMIT 3", "text/csv")
+        assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == 4
+        graph = ask(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}/> {{ ?s ?p ?o }} }}", "text/turtle")
+        assert graph.status_code == 200 and graph.headers["content-type"].startswith("text/turtle")
+        assert int(graph.headers["x-bbfair-rows"]) > 10
