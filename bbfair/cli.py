@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from . import cli_history as history_commands
 from .builder.pipeline import convert_to_file, validate_directory
 from .errors import InputError, StoreError
 from .mapping import Conversion
@@ -371,6 +372,10 @@ def info(store: Annotated[str, typer.Option("--store", help="store directory or 
         console.print(f"{store} holds no build yet", highlight=False)
         raise typer.Exit(1)
     typer.echo(json.dumps(asdict(manifest.build), indent=2))
+
+
+app.command()(history_commands.history)  # docs/history.md
+app.command()(history_commands.diff)
 
 
 @app.command()

@@ -233,6 +233,15 @@ class Limits(_Strict):
     body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
 
+class History(_Strict):
+    """How long a local store keeps the versions its builds replaced (docs/history.md): the versions of the last
+    `builds` builds and/or of the last `days` days (a version is kept while either says so). Leave both out to
+    keep every version (the default); each removed resource's last version is always kept."""
+
+    builds: int | None = Field(default=None, ge=1)
+    days: int | None = Field(default=None, ge=1)
+
+
 class Config(_Strict):
     """The whole `bbfair.toml`."""
 
@@ -247,6 +256,7 @@ class Config(_Strict):
     output: Output = Output()
     store: Store = Store()
     sparql: Sparql = Sparql()
+    history: History = History()
     limits: Limits = Limits()
 
     @field_validator("base_iri")

@@ -28,9 +28,14 @@ ALLOWED: dict[str, set[str]] = {
 MAX_LINES = 400
 
 
+def _named(module: str) -> str:
+    """`cli_history` and its like are the CLI's commands split by topic: the `cli` room."""
+    return "cli" if module.startswith("cli_") else module
+
+
 def _room(path: Path) -> str:
     parts = path.relative_to(PACKAGE).parts
-    return parts[0] if len(parts) > 1 else path.stem
+    return parts[0] if len(parts) > 1 else _named(path.stem)
 
 
 def _imported_rooms(path: Path) -> set[str]:
@@ -48,9 +53,9 @@ def _imported_rooms(path: Path) -> set[str]:
                 target = node.module.split(".")[1:] or [node.names[0].name]
             else:
                 continue
-            found.add(target[0])
+            found.add(_named(target[0]))
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("bbfair."))
+            found.update(_named(a.name.split(".")[1]) for a in node.names if a.name.startswith("bbfair."))
     return found
 
 

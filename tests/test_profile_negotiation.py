@@ -27,7 +27,7 @@ def codes(response: httpx.Response, iri: str) -> set:
 def test_default_is_health_ri_with_iri_codes(live_sample) -> None:
     got = live_sample.get(BREAST, headers={"Accept": "text/turtle"})
     assert got.headers["content-profile"] == f"<{HRI}>"
-    assert got.headers["vary"] == "Accept, Accept-Profile"
+    assert got.headers["vary"] == "Accept, Accept-Profile, Accept-Datetime"  # Memento: docs/history.md
     found = codes(got, live_sample.url + BREAST)
     assert found and all(isinstance(c, URIRef) for c in found)
 
@@ -51,11 +51,17 @@ def test_q_values_pick_the_preferred_profile(live_sample) -> None:
 
 @pytest.mark.parametrize("ask", [{"params": {"_profile": "no-such"}},
                                  {"headers": {"Accept-Profile": "<https://example.org/unknown>"}},
-                                 {"headers": {"Accept-Profile": "<" + "x" * 20000}}])
+                                 {"headers": {"Accept-Profile": "<" + "x" * 2000}}])
 def test_an_unknown_profile_gets_the_default_and_says_so(live_sample, ask: dict) -> None:
     got = live_sample.get(BREAST, **ask)
     assert got.status_code == 200 and got.headers["content-profile"] == f"<{HRI}>"
     assert all(isinstance(c, URIRef) for c in codes(got, live_sample.url + BREAST))
+
+
+def test_an_accept_profile_past_the_limit_is_refused_without_echo(live_sample) -> None:
+    """[limits] accept_bytes (docs/limits.md): a 20 kB Accept-Profile is a 431 with a short body, not parsed."""
+    got = live_sample.get(BREAST, headers={"Accept-Profile": "<" + "x" * 20000})
+    assert got.status_code == 431 and "xxxx" not in got.text and len(got.content) < 300
 
 
 def test_each_profile_and_format_has_its_own_etag(live_sample) -> None:

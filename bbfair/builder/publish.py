@@ -30,6 +30,7 @@ from ..mapping.convert import context
 from ..mapping.stamps import Stamp
 from ..profiles import tokens as profile_tokens
 from ..records import load_records
+from ..store.history_write import Retention
 from ..store.layout import DEFAULT_STORE
 from ..store.local import LocalStore
 from ..store.manifest import LAYOUT, BuildInfo, Manifest, builds_on
@@ -149,6 +150,8 @@ def build(data_dir: Path, store: str | Path | None = None, *, base_iri: str | No
         rewrite = previous is not None and not builds_on(previous, base)  # every graph, not the changed only
         del previous
         staging = target.staging(build_id, base, [p.token for p in config.profiles.selection().others])
+        if isinstance(staging, Staging):  # a local store keeps history (docs/history.md)
+            staging.retention = Retention(config.history.builds, config.history.days)
         try:
             produce = partial(_produce, data_dir, config, shapes, stamps, old, rewrite, cache_dir, staging, workers,
                               BuildInfo(id=build_id, created="", input_hash=digest, bbfair_version=__version__,

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 
 from rdflib import Literal, URIRef
 
-from ..rdf.namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF
+from ..rdf.namespaces import DCAT, DCATAP, DCT, FDP, FOAF, LDP, RDF, RDFS
+from ..rdf.streams import LDES, TREE
 from ..records import Biobank, Collection, Network
 from . import agents, annotations, links
 from .context import DATA_THEME, EHDS, PUBLIC, Context
@@ -121,6 +122,9 @@ def fdp_root(ctx: Context, node: Resource) -> list[Resource]:
         (iri, FDP.metadataCatalog, node_catalog),
     ])
     res.add((iri, DCAT.keyword, Literal(word, lang="en")) for word in ctx.config.catalog.keywords)
+    feed = ctx.iris.feed()  # the DCAT-AP Feed of the catalogue's changes (docs/history.md)
+    res.add([(iri, RDFS.seeAlso, feed), (feed, RDF.type, URIRef(LDES + "EventStream")),
+             (feed, URIRef(TREE + "view"), URIRef(str(feed).split("#", 1)[0]))])
     res.add(cont_triples)
     res.add(publisher_desc)
     res.embeds.append(node)

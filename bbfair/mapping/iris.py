@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from ..rdf.streams import FEED_PATH
+
 _DIRECTORY_PREFIX = re.compile(r"^bbmri-eric:(ID|contactID|networkID|studyID|factID|akiID|serviceID):")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]+")
 
@@ -59,6 +61,10 @@ class Iris:
     def vocab(self, path: str) -> URIRef:
         """A code-list concept or scheme: `{base}/vocab/{scheme}/{code}`."""
         return URIRef(f"{self.base}/vocab/{path}")
+
+    def feed(self) -> URIRef:
+        """The DCAT-AP Feed's event stream (`{base}/feed#stream`; its root view is `{base}/feed`)."""
+        return URIRef(f"{self.base}{FEED_PATH}#stream")
 
     def container(self, parent: URIRef, members: str) -> URIRef:
         """The LDP container of a parent's children: `{parent}/{members}` (root: `{base}/{members}`)."""

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from .documents import Documents
 from .files import describe_os_error, fsync_dir, lock, unlock, write_durably
+from .history_write import Retention, advance
 from .layout import COMPACT_AFTER, LIVE, PROFILES, SPOOL, STAGING, Progress
 from .manifest import Manifest
 from .serialise import Written
@@ -30,6 +31,8 @@ class Home(Protocol):
     builds: Path
 
     def cleanup(self) -> list[str]: ...
+
+    def live_path(self) -> Path | None: ...
 
 
 class Staging:
@@ -48,6 +51,8 @@ class Staging:
         self._docs: list[tuple[str, str, str, str, str | None, bytes]] = []
         self._variants: list[tuple[str, str, bytes]] = []
         self._deltas: dict[str, tuple[TextIO, TextIO]] = {}
+        #: how long the history keeps replaced versions (`[history]` in bbfair.toml; None: all of them)
+        self.retention: Retention | None = None
         try:
             store.builds.mkdir(exist_ok=True)
             self.dir.mkdir()
@@ -169,6 +174,7 @@ class Staging:
             self._close()
             if not (self.dir / "manifest.json").is_file():
                 raise StoreError("internal error: a build was committed without its manifest")
+            advance(self.dir, self.store.live_path(), self.build_id, self.retention)  # store.history_write
             os.rename(self.dir, final)
             fsync_dir(self.store.builds)
             write_durably(self.store.path / LIVE, json.dumps({"build": self.build_id}))

@@ -26,7 +26,9 @@ from ..config import Limits, Sparql
 from ..errors import StoreError
 from . import dump as dumps
 from . import spec as specs
+from .feed import router as feed_router
 from .limits import Bounds
+from .memento import router as memento_router
 from .render import CORS
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
@@ -35,7 +37,7 @@ from .state import ServeSettings, SiteState
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
 RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
-            "/openapi.json")
+            "/openapi.json", "/feed", "/timemap/", "/memento/")
 
 
 class FastPath:
@@ -151,13 +153,16 @@ def create_app(state: SiteState) -> FastPath:
     sparql_api = sparql_router(state, server.site)
     app.state.sparql = sparql_api.endpoint  # type: ignore[attr-defined]  # its pool, for tests and health
     app.include_router(sparql_api)
+    app.include_router(memento_router(server))  # docs/history.md
+    app.include_router(feed_router(server))
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)
     def preflight() -> Response:
         return Response(status_code=204, headers={
             **CORS, "access-control-allow-methods": "GET, HEAD, OPTIONS",
-            "access-control-allow-headers": "Accept, Accept-Profile, If-None-Match, If-Modified-Since",
+            "access-control-allow-headers": "Accept, Accept-Profile, Accept-Datetime, If-None-Match, "
+                                            "If-Modified-Since",
             "access-control-max-age": "86400"})
 
     @get("/{path:path}", tags=["FAIR Data Point"])

@@ -35,6 +35,8 @@ class SiteInfo:
     extra: dict[str, str] = field(default_factory=dict)
     #: the publication profiles the build offers, the default first (`bbfair.profiles`)
     profiles: tuple[Profile, ...] = ()
+    #: the DCAT-AP Feed of the catalogue's changes (`web.feed`), when the store keeps history
+    feed_url: str = ""
 
 
 @dataclass(frozen=True)

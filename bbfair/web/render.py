@@ -30,6 +30,7 @@ from .byprofile import content_profile
 from .conneg import Offer
 from .model import Format, Page, SiteInfo
 from .signposting import link_header, links, linkset
+from .timeurls import resource_links
 
 #: what every resource is offered as, in the order that breaks ties (Turtle first: the FDP spec's default)
 OFFERS: tuple[Offer, ...] = (
@@ -150,16 +151,20 @@ class Entry:
                 found = json.dumps(linkset(self.page()), ensure_ascii=False, indent=1).encode("utf-8")
             else:
                 found = serialise(self.triples(), key, self.doc.iri)
+            vary = "Accept, Accept-Profile" if self.profile is not None else "Accept"
+            if signposting:  # a resource is its own Memento TimeGate (web.memento)
+                vary += ", Accept-Datetime"
             headers = [(b"etag", self.etag(key).encode()),
                        (b"last-modified", http_date(self.doc.modified).encode()),
-                       (b"vary", b"Accept, Accept-Profile" if self.profile is not None else b"Accept"),
+                       (b"vary", vary.encode()),
                        *CORS_HEADERS,
                        (b"content-type", content_type(key).encode()),
                        (b"content-length", str(len(found)).encode())]
             if self.profile is not None:
                 headers.append((b"content-profile", content_profile(self.profile).encode()))
             if signposting:
-                headers.append((b"link", self.link_header().encode("utf-8")))
+                memento = resource_links(self.doc.iri, self.site.base_iri)
+                headers.append((b"link", ", ".join(h for h in (self.link_header(), memento) if h).encode()))
             elif self.profile is not None:  # W3C Content Negotiation by Profile: the profile served, always
                 headers.append((b"link", f'<{self.profile.iri}>; rel="profile"'.encode()))
             self.headers[key] = headers

@@ -18,6 +18,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from .. import __version__
 from ..errors import StoreError
 from ..profiles import Profile
+from ..store.history import HISTORY
 from ..store.local import Build
 from . import dump as dumps
 from .byprofile import ALT, ProfileChoice, alternates_document, choose_profile, content_profile, offered
@@ -26,6 +27,7 @@ from .model import Page, SiteInfo
 from .pages import render_page
 from .render import BY_KEY, CORS, FORMATS, OFFERS, Entry, RenderCache, cache_key, http_date
 from .state import SiteState
+from .timeurls import feed_url
 
 #: what `/dump` offers (a dump is for machines: no HTML)
 DUMP_OFFERS = tuple(o for o in OFFERS if o.key in ("ttl", "nt", "jsonld"))
@@ -84,7 +86,8 @@ class Server:
             base = build.manifest.build.base_iri
             found = SiteInfo(base_iri=base, title=self._title(build, base), formats=FORMATS, root_iri=f"{base}/",
                              sparql_url=f"{base}/sparql", dump_url=f"{base}/dump", build_id=build.id,
-                             bbfair_version=__version__, profiles=offered(build.manifest.build))
+                             bbfair_version=__version__, profiles=offered(build.manifest.build),
+                             feed_url=feed_url(base) if (build.path / HISTORY).is_file() else "")
             self._sites = {build.id: found}  # older builds are gone once their requests finished
         return found
 
@@ -116,8 +119,8 @@ class Server:
                 inm = value.decode("latin-1")
             elif name == b"if-modified-since":
                 ims = value.decode("latin-1")
-            elif name == b"accept-profile":
-                return None  # profile negotiation: the application's path
+            elif name in (b"accept-profile", b"accept-datetime"):
+                return None  # negotiation by profile or by time (Memento): the application's path
         if query:
             if not query.startswith(b"format=") or b"&" in query:
                 return None
@@ -204,6 +207,10 @@ class Server:
         site = self.site(build)
         raw = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         iri = resource_iri(raw.decode("latin-1").split("?", 1)[0], site.base_iri)
+        from . import memento  # it builds on this module
+
+        if "accept-datetime" in request.headers:  # every resource is its own Memento TimeGate
+            return await memento.timegate(self, request, build, site, iri)
         chosen = self.profile_of(request, site)
         if chosen.alt:
             return await self.alternates(request, build, site, iri)
@@ -212,7 +219,7 @@ class Server:
             return offer
         entry = await run_in_threadpool(self._load, build, site, iri, offer.key, chosen.profile)
         if entry is None:
-            return self._missing(iri, offer)
+            return await memento.absent(self, build, site, iri, offer)
         return self._respond(request, entry, offer.key)
 
     async def alternates(self, request: Request, build: Build, site: SiteInfo, iri: str) -> Response:
