@@ -13,6 +13,7 @@ from rich.table import Table
 
 from . import __version__
 from . import cli_history as history_commands
+from . import cli_ops as ops_commands
 from .builder.pipeline import convert_to_file, validate_directory
 from .errors import InputError, StoreError
 from .mapping import Conversion
@@ -183,20 +184,29 @@ def build(
                                                       "instead of stopping")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="validate every document, even unchanged ones")]
     = False,
+    artifacts: Annotated[Path | None, typer.Option("--artifacts", envvar="BBFAIR_ARTIFACTS", help="also write the "
+                                                   "live build as one hashed build file here, then LATEST, for "
+                                                   "`bbfair serve --artifacts` replicas")] = None,
 ) -> None:
     """Convert, validate and publish DATA_DIR into a store, atomically.
 
     Nothing is published unless every record converts and every document passes the profiles: the store
     keeps what it had (and a running server keeps serving it). Exit 0 when published or unchanged, 1 on
     violations, 2 when the input or the store cannot be used."""
-    _run_build(data_dir, store, base_iri, profile, shapes, workers=workers, force=force, wait=wait,
-               no_cache=no_cache)
+    location = _run_build(data_dir, store, base_iri, profile, shapes, workers=workers, force=force, wait=wait,
+                          no_cache=no_cache)
+    if artifacts is not None:
+        try:
+            console.print(ops_commands.write_build_file(location, artifacts), highlight=False, soft_wrap=True)
+        except StoreError as exc:
+            raise _store_error(exc) from None
 
 
 def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, profile: list[str] | None,
                shapes: list[Path] | None, *, workers: int | None = None, force: bool = False, wait: bool = False,
-               no_cache: bool = False) -> None:
-    """`bbfair build` (also the first step of `bbfair serve DATA_DIR`): progress, summary and exit codes."""
+               no_cache: bool = False) -> str:
+    """`bbfair build` (also the first step of `bbfair serve DATA_DIR`): progress, summary and exit codes; the
+    store's location."""
     from .builder.publish import build as run_build
     from .builder.publish import store_size
 
@@ -220,7 +230,7 @@ def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, p
         console.print(f"unchanged: {result.location} already holds build {info.id} of this input "
                       f"({info.resources} resources); nothing to do (--force rebuilds)", highlight=False,
                       soft_wrap=True)
-        return
+        return result.location
     console.print(_counts_table(f"build {info.id}", info.counts))
     size = f", {store_size(Path(result.location)) / 2**20:.1f} MiB on disk" \
         if Path(result.location).is_dir() else ""
@@ -230,6 +240,7 @@ def _run_build(data_dir: Path, store: str | Path | None, base_iri: str | None, p
     if info.warnings:
         console.print(f"warnings do not stop publishing; `bbfair validate {data_dir}` lists them",
                       highlight=False)
+    return result.location
 
 
 def _store_error(exc: StoreError) -> typer.Exit:
@@ -241,16 +252,28 @@ def _store_error(exc: StoreError) -> typer.Exit:
 def serve(
     data_dir: Annotated[Path | None, typer.Argument(help="folder holding bbfair.toml and the records: built "
                                                          "first (as `bbfair build`), then served")] = None,
-    store: Annotated[Path | None, typer.Option("--store", help="store directory (default: [store] location "
-                                                                "in bbfair.toml, else DATA_DIR/.bbfair/store)")]
+    store: Annotated[Path | None, typer.Option("--store", envvar="BBFAIR_STORE", help="store directory (default: "
+                                               "[store] location in bbfair.toml, else DATA_DIR/.bbfair/store)")]
     = None,
-    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0: every interface)")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
-    base_iri: Annotated[str | None, typer.Option("--base-iri", help="base IRI of every resource (overrides "
-                                                                     "bbfair.toml; default: the serving URL)")]
+    host: Annotated[str, typer.Option(envvar="BBFAIR_HOST", help="address to listen on (0.0.0.0: every "
+                                                                  "interface)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="BBFAIR_PORT", help="port to listen on")] = 8000,
+    base_iri: Annotated[str | None, typer.Option("--base-iri", envvar="BBFAIR_BASE_IRI", help="base IRI of every "
+                                                 "resource (overrides bbfair.toml; default: the serving URL)")]
     = None,
-    workers: Annotated[int, typer.Option(help="server processes")] = 1,
+    workers: Annotated[int, typer.Option(envvar="BBFAIR_WORKERS", help="server processes")] = 1,
     profile: Annotated[list[str] | None, typer.Option("--profile", help="profiles the build must pass")] = None,
+    artifacts: Annotated[Path | None, typer.Option("--artifacts", envvar="BBFAIR_ARTIFACTS", help="serve the build "
+                                                   "files there, following LATEST (a stateless replica)")] = None,
+    cache: Annotated[Path | None, typer.Option("--cache", envvar="BBFAIR_CACHE", help="with --artifacts: where "
+                                               "builds are unpacked (default: a new temporary directory)")] = None,
+    poll: Annotated[float, typer.Option("--poll", envvar="BBFAIR_POLL", min=0.05, help="with --artifacts: "
+                                        "seconds between looks at LATEST")] = 5.0,
+    log_json: Annotated[bool, typer.Option("--log-json", envvar="BBFAIR_LOG_JSON", help="log JSON lines, and one "
+                                           "per request")] = False,
+    graceful_timeout: Annotated[float, typer.Option("--graceful-timeout", envvar="BBFAIR_GRACEFUL_TIMEOUT",
+                                                    help="on SIGTERM, seconds requests in flight may take to "
+                                                         "finish")] = 30.0,
     sparql_upstream: Annotated[str | None, typer.Option("--sparql-upstream", help="query endpoint of the node's "
                                                         "own SPARQL server: /sparql answers from it, with the "
                                                         "same limits ([sparql] upstream)")] = None,
@@ -258,22 +281,21 @@ def serve(
     """Serve a catalogue as a FAIR Data Point with HTML pages and a SPARQL endpoint.
 
     With DATA_DIR it is built first (nothing is served if it has violations); with only --store the store's
-    live build is served. The server picks up later builds into the same store without a restart."""
+    live build is served; with --artifacts the build files of an artifacts directory are. The server picks up
+    later builds without a restart, and on SIGTERM lets the requests in flight finish."""
     from dataclasses import replace
 
-    from .web.serve import plan_from_data, plan_from_store, run
+    from .web.serve import plan_from_data, plan_without_data, run
 
     try:
-        if data_dir is not None:
+        if data_dir is not None and artifacts is None:
             plan = plan_from_data(data_dir, store, host, port, base_iri)
             _run_build(data_dir, plan.store, plan.base_iri, profile, None)
-        elif store is not None:
-            from .config import Sparql
-
-            plan = plan_from_store(store, host, port, base_iri, Sparql())
+        elif (store is None) != (artifacts is None) and data_dir is None:
+            plan = plan_without_data(store, artifacts, cache, host, port, base_iri)
         else:
-            console.print("[bold red]error[/]: give a DATA_DIR to build and serve, or --store DIR to serve a "
-                          "store that was built already", highlight=False)
+            console.print("[bold red]error[/]: give one of DATA_DIR (build and serve), --store DIR (serve a store "
+                          "that was built already) or --artifacts DIR (serve build files)", highlight=False)
             raise typer.Exit(2)
     except InputError as exc:
         raise _fail(exc, 2) from None
@@ -288,9 +310,8 @@ def serve(
     warning = plan.warning()
     if warning:
         console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)
-    console.print(f"serving {plan.store} at {plan.url}/ (IRIs {plan.base_iri}/…; SPARQL {plan.url}/sparql, "
-                  f"docs {plan.url}/docs); Ctrl-C stops", highlight=False, soft_wrap=True)
-    run(plan, host, port, workers)
+    console.print(ops_commands.serving_line(plan), highlight=False, soft_wrap=True)
+    run(plan, host, port, workers, graceful_timeout=graceful_timeout, poll=poll, log_json=log_json)
 
 
 @app.command("check-harvest")

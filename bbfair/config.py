@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import envconfig
 from .errors import ConfigError, Problem
 from .profiles import Published, published
 from .profiles import tokens as profile_tokens
@@ -160,7 +161,7 @@ class Store(_Strict):
     server: Literal["auto", "oxigraph", "virtuoso", "fuseki", "graphdb"] = "auto"
     #: the account bbfair writes with (Virtuoso: a user with the SPARQL_UPDATE role, through /sparql-auth)
     user: str | None = None
-    #: its password; better left out of bbfair.toml and given as the environment variable BBFAIR_STORE_PASSWORD
+    #: its password; better left out of bbfair.toml and given as the environment variable BBFAIR_STORE__PASSWORD
     password: str | None = Field(default=None, repr=False)
     query_endpoint: str | None = None
     update_endpoint: str | None = None
@@ -297,6 +298,7 @@ def load_config(data_dir: Path, base_iri: str | None = None) -> Config:
         found = re.search(r"line (\d+)", str(exc))
         line = int(found.group(1)) if found else None
         raise ConfigError([Problem(f"not valid TOML: {exc}", file=str(path), line=line)]) from exc
+    raw = envconfig.merged(raw, Config)
     if base_iri is not None:
         raw["base_iri"] = base_iri
     try:
@@ -312,5 +314,6 @@ def load_config(data_dir: Path, base_iri: str | None = None) -> Config:
                 msg = f"unknown key {key} (check its spelling)"
             else:
                 msg = f"bad value for {key}: {err['msg'].removeprefix('Value error, ')}"
-            problems.append(Problem(msg, file=str(path), column=key))
+            env = envconfig.source(key)
+            problems.append(Problem(msg, file=f"environment ({env})" if env else str(path), column=key))
         raise ConfigError(problems) from exc

@@ -9,12 +9,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "bbfair"
 #: modules every room may use (settings, errors, the publication profiles, the version)
-SHARED = {"errors", "config", "profiles", "__init__", "__version__"}
+SHARED = {"errors", "config", "envconfig", "profiles", "__init__", "__version__"}
 #: room -> the rooms it may import, in the order data flows (docs/contributor.md)
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "profiles": {"rdf"},
     "config": {"rdf"},
+    "envconfig": set(),
     "rdf": set(),
     "records": {"rdf"},
     "mapping": {"records", "rdf"},

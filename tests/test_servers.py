@@ -97,7 +97,7 @@ def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     if request.param == "virtuoso":
         running = request.getfixturevalue("virtuoso_url")
         data = _copy(work / "data", f'user = "{virtuoso.USER}"\n')
-        monkeypatch_module.setenv("BBFAIR_STORE_PASSWORD", virtuoso.PASSWORD)
+        monkeypatch_module.setenv("BBFAIR_STORE__PASSWORD", virtuoso.PASSWORD)
         settings = Store(server="auto", user=virtuoso.USER, password=virtuoso.PASSWORD)
         first = build(data, running.url, base_iri=BASE, workers=1)
         yield Published("virtuoso", running.url, settings, data, first)

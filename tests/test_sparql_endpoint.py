@@ -304,11 +304,23 @@ def test_runaway_query_is_stopped_and_other_requests_keep_answering(live: Live) 
     while len(pool.pids()) < pool.size and time.monotonic() < deadline:  # the replacement is starting
         time.sleep(0.05)
     assert len(gone) == 1 and len(pool.pids()) == pool.size
-    with pytest.raises(ProcessLookupError):  # the worker that ran it is dead, not just abandoned
-        import os
-
-        os.kill(gone.pop(), 0)
+    assert _ends(gone.pop(), within=10)  # the worker that ran it is dead (killed and reaped), not just abandoned
     assert count_of(live.get(COUNT)) == len(published(live.data))
+
+
+def _ends(pid: int, within: float) -> bool:
+    """Whether process `pid` is gone within `within` seconds: the pool kills and reaps it off the event loop, so
+    the test waits for that rather than racing it."""
+    import os
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 # --- read-only --------------------------------------------------------------------------------------------------
@@ -513,3 +525,19 @@ def test_query_forms_and_checks() -> None:
     with pytest.raises(Refused, match="cannot be read"):
         check('SELECT * WHERE { "open SERVICE <http://evil/> {} }', ["evil"], names)
     assert check('SELECT * WHERE { "open', [], names).form == ""  # no SERVICE: Oxigraph explains the error
+
+
+def test_a_bracket_tower_is_refused_before_it_is_tokenised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a 200 kB tower of brackets took 0.4 s to tokenise, past `slow_after` on a busy machine, so the
+    worker's check was stopped with 503 instead of the 400 it deserves; far past the limit it is now refused on the
+    bracket count alone. Brackets inside a string still do not count."""
+    from bbfair.web.sparql import safety
+
+    def no_tokens(query: str) -> None:
+        raise AssertionError("tokenised")
+
+    monkeypatch.setattr(safety, "_tokens", no_tokens)
+    with pytest.raises(safety.Refused, match="more than 100 deep"):
+        safety.check("ASK { FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }", [], {}, 100)
+    monkeypatch.undo()
+    assert safety.check('ASK { FILTER("' + "(" * 500 + '" = "x") }', [], {}, 100).form == "ASK"

@@ -65,6 +65,19 @@ def test_answers_come_from_the_upstream_server(site: str) -> None:
     assert [b["o"]["value"] for b in json.loads(answer.content)["results"]["bindings"]] == ["only upstream"]
 
 
+def test_metrics_count_upstream_queries(site: str) -> None:
+    before = httpx.get(f"{site}/metrics", timeout=10).text
+    _get(site, "ASK {}")
+    after = httpx.get(f"{site}/metrics", timeout=10).text
+    assert "bbfair_sparql_queries_running 0.0" in after
+    assert _dispatched(after) == _dispatched(before) + 1
+
+
+def _dispatched(metrics: str) -> float:
+    line = next(x for x in metrics.splitlines() if x.startswith("bbfair_sparql_queries_total "))
+    return float(line.split()[-1])
+
+
 def test_rows_are_capped_as_locally(site: str) -> None:
     answer = _get(site, "SELECT * { ?s ?p ?o }")
     assert answer.status_code == 200

@@ -26,6 +26,11 @@ class LiveStore:
         self._retired: list[tuple[float, Build]] = []
         self._mutex = threading.Lock()
 
+    @property
+    def loaded(self) -> Build | None:
+        """The build opened last, without looking for a switch (no `stat`): for response headers and metrics."""
+        return self._build
+
     def current(self) -> Build:
         try:
             st = os.stat(self.store.path / LIVE)

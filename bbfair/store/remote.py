@@ -145,7 +145,7 @@ class RemoteStore:
             settings = self.settings
             layout = self.server.endpoints(self.url, settings.user is not None)
             self._auth = self.server.auth(settings.user,
-                                          settings.password or os.environ.get("BBFAIR_STORE_PASSWORD"))
+                                          settings.password or os.environ.get("BBFAIR_STORE__PASSWORD"))
             self._endpoints = Endpoints(settings.query_endpoint or layout.query,
                                         settings.update_endpoint or layout.update,
                                         settings.graph_store_endpoint or layout.graph_store)

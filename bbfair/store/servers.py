@@ -67,7 +67,7 @@ class Server:
             return None
         if password is None:
             raise StoreError(f"[store] user is {user!r} but no password is given: set [store] password or the "
-                             "environment variable BBFAIR_STORE_PASSWORD")
+                             "environment variable BBFAIR_STORE__PASSWORD")
         if self.auth_scheme == "digest":
             return httpx.DigestAuth(user, password)
         return httpx.BasicAuth(user, password)
@@ -193,7 +193,7 @@ class Virtuoso(Server):
     def hint(self, status: int, text: str) -> str:
         if "SR186" in text or "No permission" in text:
             return ("Virtuoso refuses the write: give bbfair a Virtuoso user with the SPARQL_UPDATE role and set "
-                    f"[store] user and password (or BBFAIR_STORE_PASSWORD); see {DOCS}")
+                    f"[store] user and password (or BBFAIR_STORE__PASSWORD); see {DOCS}")
         if "SP031" in text or "SP030" in text:
             return ("one request compiled to more SQL than Virtuoso allows; this is a bbfair bug (its batches "
                     "should stay below the limit): please report it")

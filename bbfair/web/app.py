@@ -29,6 +29,8 @@ from . import spec as specs
 from .feed import router as feed_router
 from .limits import Bounds
 from .memento import router as memento_router
+from .metrics import Metrics
+from .ops import Operated, add_routes
 from .render import CORS
 from .server import DUMP_OFFERS, RDF_OFFERS, Server, not_modified
 from .sparql import router as sparql_router
@@ -36,8 +38,8 @@ from .state import ServeSettings, SiteState
 
 ENV_SETTINGS = "BBFAIR_SERVE"
 #: paths the FastAPI application owns (everything else is a resource IRI)
-RESERVED = ("/health", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/", "/docs", "/redoc",
-            "/openapi.json", "/feed", "/timemap/", "/memento/")
+RESERVED = ("/health", "/ready", "/metrics", "/spec", "/profile/", "/shapes/", "/dump", "/sparql", "/static/",
+            "/docs", "/redoc", "/openapi.json", "/feed", "/timemap/", "/memento/")
 
 
 class FastPath:
@@ -69,12 +71,13 @@ class FastPath:
         await self.app(scope, receive, send)
 
 
-def create_app(state: SiteState) -> FastPath:
+def create_app(state: SiteState) -> Operated:
     """The application serving `state`'s store (`.app` is the FastAPI application, `.server` the handler)."""
     server = Server(state)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        state.start()
         yield
         state.close()
 
@@ -96,6 +99,9 @@ def create_app(state: SiteState) -> FastPath:
         try:
             info = state.build().manifest.build
         except StoreError as exc:
+            if state.replica is not None and state.live.loaded is None:  # alive, waiting for its first build
+                return JSONResponse({"status": "starting", "build": None, "waiting_for": str(exc),
+                                     "bbfair": __version__}, headers=CORS)
             return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
         return JSONResponse({"status": "ok", "build": info.id, "created": info.created, "base_iri": info.base_iri,
                              "resources": info.resources, "bbfair": __version__}, headers=CORS)
@@ -155,6 +161,9 @@ def create_app(state: SiteState) -> FastPath:
     app.include_router(sparql_api)
     app.include_router(memento_router(server))  # docs/history.md
     app.include_router(feed_router(server))
+    pool = sparql_api.endpoint.pool  # type: ignore[attr-defined]
+    metrics = Metrics(state, lambda: (pool.load(), pool.size, pool.refused, pool.killed, pool.dispatched))
+    add_routes(app, state, metrics)
     app.mount("/static", StaticFiles(packages=[("bbfair.web", "static")]), name="static")
 
     @app.options("/{path:path}", include_in_schema=False)
@@ -172,18 +181,22 @@ def create_app(state: SiteState) -> FastPath:
         a linkset by `Accept` or `?format=ttl|jsonld|rdf|nt|html|linkset`."""
         return await server.resource(request)
 
-    return FastPath(app, server)
+    return Operated(FastPath(app, server), state, metrics, RESERVED)
 
 
-def create_app_from_env() -> FastPath:
+def create_app_from_env() -> Operated:
     """For `uvicorn --factory` (several worker processes): the settings come in the environment as JSON."""
     raw = json.loads(os.environ[ENV_SETTINGS])
+    artifacts = raw.get("artifacts")
     settings = ServeSettings(store=Path(raw["store"]), sparql=Sparql(**raw.get("sparql", {})),
-                             limits=Limits(**raw.get("limits", {})))
+                             limits=Limits(**raw.get("limits", {})), artifacts=Path(artifacts) if artifacts else None,
+                             poll=raw.get("poll", 5.0), log_json=raw.get("log_json", False))
     return create_app(SiteState(settings))
 
 
 def settings_env(settings: ServeSettings) -> str:
     """`settings` as the JSON `create_app_from_env` reads."""
     return json.dumps({"store": str(settings.store), "sparql": settings.sparql.model_dump(),
-                       "limits": settings.limits.model_dump()})
+                       "limits": settings.limits.model_dump(),
+                       "artifacts": str(settings.artifacts) if settings.artifacts else None,
+                       "poll": settings.poll, "log_json": settings.log_json})

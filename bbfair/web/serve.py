@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .. import envconfig
 from ..config import Config, Limits, Sparql, load_config
 from ..errors import StoreError
 from ..store.layout import DEFAULT_STORE
@@ -37,14 +39,19 @@ class Plan:
     sparql: Sparql
     url: str
     limits: Limits = field(default_factory=Limits)
+    #: an artifacts directory to follow (`store` is then the local cache; the base IRI comes with the build)
+    artifacts: Path | None = None
+    poll: float = 5.0
+    log_json: bool = False
 
     def settings(self) -> ServeSettings:
-        return ServeSettings(store=self.store, sparql=self.sparql, limits=self.limits)
+        return ServeSettings(store=self.store, sparql=self.sparql, limits=self.limits, artifacts=self.artifacts,
+                             poll=self.poll, log_json=self.log_json)
 
     def warning(self) -> str | None:
         """Why the IRIs would not resolve here, when they would not (a proxy may make them resolve)."""
         base, here = urlsplit(self.base_iri), urlsplit(self.url)
-        if (base.scheme, base.netloc) == (here.scheme, here.netloc):
+        if not self.base_iri or (base.scheme, base.netloc) == (here.scheme, here.netloc):
             return None
         return (f"the IRIs start with {self.base_iri} but this server listens on {self.url}: they resolve only "
                 f"behind a proxy for {base.scheme}://{base.netloc} (or pass --base-iri {self.url})")
@@ -86,12 +93,47 @@ def plan_from_store(store: Path, host: str, port: int, base_iri: str | None, spa
     return Plan(Path(store), built, sparql, serving_url(host, port))
 
 
-def run(plan: Plan, host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+def plan_from_artifacts(artifacts: Path, cache: Path | None, host: str, port: int, sparql: Sparql,
+                        limits: Limits | None = None) -> Plan:
+    """`bbfair serve --artifacts DIR`: a replica with no state of its own. It starts with an empty local store
+    (`cache`, default a new temporary directory), serves as soon as it listens (`/ready` 503 until the first
+    build file is fetched, checked and unpacked) and follows `LATEST` (`store.replica`)."""
+    if not Path(artifacts).is_dir():
+        raise StoreError(f"{artifacts} is not a directory: give the artifacts directory `bbfair build "
+                         "--artifacts` writes (a shared folder, an NFS export, a Kubernetes volume)")
+    if cache is None:
+        cache = Path(tempfile.mkdtemp(prefix="bbfair-replica-")) / "store"
+    LocalStore.open(Path(cache), create=True)  # refuses a directory that is not a bbfair store
+    return Plan(Path(cache), "", sparql, serving_url(host, port), limits or Limits(), artifacts=Path(artifacts))
+
+
+def plan_without_data(store: Path | None, artifacts: Path | None, cache: Path | None, host: str, port: int,
+                      base_iri: str | None) -> Plan:
+    """`bbfair serve --store DIR` or `--artifacts DIR`: no `bbfair.toml` is read, so `[sparql]` and `[limits]`
+    come from the environment (`BBFAIR_SPARQL__…`, `BBFAIR_LIMITS__…`: `envconfig`) or their defaults."""
+    sparql, limits = envconfig.table(Config, "sparql"), envconfig.table(Config, "limits")
+    assert isinstance(sparql, Sparql) and isinstance(limits, Limits)
+    if store is not None:
+        return replace(plan_from_store(store, host, port, base_iri, sparql), limits=limits)
+    assert artifacts is not None
+    return plan_from_artifacts(artifacts, cache, host, port, sparql, limits)
+
+
+def run(plan: Plan, host: str, port: int, workers: int = 1, log_level: str = "info",
+        graceful_timeout: float | None = 30.0, poll: float | None = None, log_json: bool | None = None) -> None:
     """Start uvicorn (uvloop + httptools, bounded by `[limits]`) with `workers` processes, each opening the store
-    itself."""
+    itself (a replica following LATEST every `poll` seconds; JSON log lines with `log_json`). On SIGTERM (or
+    Ctrl-C) it stops taking connections, lets the requests in flight finish (for at most `graceful_timeout`
+    seconds) and exits."""
     import uvicorn
+
+    plan = replace(plan, poll=plan.poll if poll is None else poll,
+                   log_json=plan.log_json if log_json is None else log_json)
+
+    from .logs import config
 
     os.environ[ENV_SETTINGS] = settings_env(plan.settings())
     uvicorn.run("bbfair.web.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, loop="uvloop", http=http_protocol(plan.limits), proxy_headers=True,
-                access_log=False)
+                access_log=False, log_config=config(plan.log_json, log_level),
+                timeout_graceful_shutdown=graceful_timeout)

@@ -118,6 +118,8 @@ class WorkerPool:
         #: jobs handed to a worker, and workers killed (for tests and /health-style reporting)
         self.dispatched = 0
         self.killed = 0
+        #: callers turned away after waiting their patience for a worker (for /metrics)
+        self.refused = 0
         #: the job a new worker answers before it takes queries (so it has opened the build and imported what a
         #: query needs, and a query's time is the query's own); None: none
         self.warmup: Callable[[], Job | None] | None = None
@@ -158,6 +160,12 @@ class WorkerPool:
                 future.get_loop().call_soon_threadsafe(_settle, future, None, PoolBusy())
         for found in workers:
             found.stop(kill=False)
+
+    def load(self) -> tuple[int, int]:
+        """Queries waiting for a worker, and queries running now (for /metrics)."""
+        with self._mutex:
+            waiting = sum(1 for future in self._waiters if not future.done())
+            return waiting, len(self._all) - len(self._idle) - len(self._spare)
 
     def pids(self) -> set[int]:
         """Process ids of the live workers."""
@@ -202,6 +210,9 @@ class WorkerPool:
         timer = loop.call_later(patience, _settle, future, None, PoolBusy())
         try:
             return await future
+        except PoolBusy:
+            self.refused += 1
+            raise
         finally:
             timer.cancel()
 

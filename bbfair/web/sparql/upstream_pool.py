@@ -74,7 +74,15 @@ class UpstreamPool:
         #: queries sent and queries abandoned at their time limit (as the pool's `dispatched` / `killed`)
         self.dispatched = 0
         self.killed = 0
+        #: queries refused because every slot stayed busy (as the pool's), and those waiting / running now
+        self.refused = 0
+        self._waiting = 0
+        self._running_now = 0
         self.warmup: Callable[[], Job | None] | None = None
+
+    def load(self) -> tuple[int, int]:
+        """Queries waiting for a slot and queries being answered now (for /metrics)."""
+        return self._waiting, self._running_now
 
     def start(self) -> None:
         """Nothing to start: the server is asked at the first query."""
@@ -88,14 +96,20 @@ class UpstreamPool:
         why = await asyncio.to_thread(refusal, job.query, job.service_allow, job.max_depth or MAX_DEPTH)
         if why is not None:
             return Reply(400, message=why)
+        self._waiting += 1
         try:
             await asyncio.wait_for(self._running.acquire(), patience)
         except TimeoutError:
+            self.refused += 1
             raise PoolBusy() from None
+        finally:
+            self._waiting -= 1
+        self._running_now += 1
         try:
             self.dispatched += 1
             return await self._answer(job, timeout, slow_after, may_go_slow)
         finally:
+            self._running_now -= 1
             self._running.release()
 
     async def _answer(self, job: Job, timeout: float, slow_after: float | None,
