@@ -274,17 +274,12 @@ def serve(
     graceful_timeout: Annotated[float, typer.Option("--graceful-timeout", envvar="BBFAIR_GRACEFUL_TIMEOUT",
                                                     help="on SIGTERM, seconds requests in flight may take to "
                                                          "finish")] = 30.0,
-    sparql_upstream: Annotated[str | None, typer.Option("--sparql-upstream", help="query endpoint of the node's "
-                                                        "own SPARQL server: /sparql answers from it, with the "
-                                                        "same limits ([sparql] upstream)")] = None,
 ) -> None:
     """Serve a catalogue as a FAIR Data Point with HTML pages and a SPARQL endpoint.
 
     With DATA_DIR it is built first (nothing is served if it has violations); with only --store the store's
     live build is served; with --artifacts the build files of an artifacts directory are. The server picks up
     later builds without a restart, and on SIGTERM lets the requests in flight finish."""
-    from dataclasses import replace
-
     from .web.serve import plan_from_data, plan_without_data, run
 
     try:
@@ -301,12 +296,6 @@ def serve(
         raise _fail(exc, 2) from None
     except StoreError as exc:
         raise _store_error(exc) from None
-    if sparql_upstream is not None:
-        if not sparql_upstream.startswith(("http://", "https://")):
-            console.print(f"[bold red]error[/]: --sparql-upstream {sparql_upstream!r} is not an http(s) URL of a "
-                          "SPARQL query endpoint", highlight=False)
-            raise typer.Exit(2)
-        plan = replace(plan, sparql=plan.sparql.model_copy(update={"upstream": sparql_upstream}))
     warning = plan.warning()
     if warning:
         console.print(f"[yellow]note[/]: {warning}", highlight=False, soft_wrap=True)

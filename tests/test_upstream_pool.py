@@ -16,8 +16,9 @@ import pytest
 from oxigraph_server import binary, oxigraph_server
 from webserver import free_port, serving
 
+from bbfair import envconfig
 from bbfair.builder.publish import build
-from bbfair.config import Sparql
+from bbfair.config import Config, Sparql
 from bbfair.web.sparql.upstream_pool import refusal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,3 +125,10 @@ def test_refusal() -> None:
     assert refusal("SELECT * { ?s dcat:keyword ?k }", (), 100) is None  # bbfair's prefixes are predeclared
     assert "standard" in refusal("SELECT * { ?s ?p ?o } LIMIT x", (), 100)
     assert "own functions" in refusal("SELECT (sql:foo() AS ?x) {}", (), 100)
+
+
+def test_a_server_without_bbfair_toml_takes_the_upstream_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BBFAIR_SPARQL__UPSTREAM", "http://127.0.0.1:8890/sparql")
+    monkeypatch.setenv("BBFAIR_SPARQL__UPSTREAM_SERVER", "virtuoso")
+    sparql = envconfig.table(Config, "sparql")
+    assert sparql.upstream == "http://127.0.0.1:8890/sparql" and sparql.upstream_server == "virtuoso"
