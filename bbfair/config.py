@@ -153,10 +153,16 @@ class Output(_Strict):
 
 class Store(_Strict):
     """Where `bbfair build` publishes when no `--store` is given: a directory (relative to the data directory)
-    or the URL of a SPARQL 1.1 server. For a server, the endpoints default to Oxigraph server's layout
-    (`{url}/query`, `{url}/update`, `{url}/store`); set them for Fuseki, Virtuoso or GraphDB."""
+    or the URL of a SPARQL 1.1 server. For a server, `server` names its kind (or "auto": found out from its
+    answers), which gives the endpoint layout and protocol quirks (`store.servers`, docs/sparql-servers.md);
+    the three endpoints, when set, override that layout."""
 
     location: str | None = None
+    server: Literal["auto", "oxigraph", "virtuoso", "fuseki", "graphdb"] = "auto"
+    #: the account bbfair writes with (Virtuoso: a user with the SPARQL_UPDATE role, through /sparql-auth)
+    user: str | None = None
+    #: its password; better left out of bbfair.toml and given as the environment variable BBFAIR_STORE__PASSWORD
+    password: str | None = Field(default=None, repr=False)
     query_endpoint: str | None = None
     update_endpoint: str | None = None
     graph_store_endpoint: str | None = None
@@ -197,6 +203,11 @@ class Sparql(_Strict):
     #: long queries at once (one per client); a query that becomes long past this is stopped (503 +
     #: Retry-After), so max_running - max_slow workers stay free for quick questions
     max_slow: int = Field(default=2, gt=0)
+    #: the query endpoint of the node's own SPARQL server (e.g. "http://127.0.0.1:8890/sparql"): /sparql then
+    #: answers from it, with every limit above (docs/sparql-servers.md); unset: from the build's own store
+    upstream: str | None = Field(default=None, pattern=r"^https?://")
+    #: which server that is (its protocol quirks, `store.servers`); "auto": found out from its answer
+    upstream_server: Literal["auto", "oxigraph", "virtuoso", "fuseki", "graphdb"] = "auto"
 
     @property
     def slow_cap(self) -> int:

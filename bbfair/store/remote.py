@@ -13,6 +13,10 @@ Oxigraph `oxigraph serve --union-default-graph`; Fuseki `tdb2:unionDefaultGraph 
 Virtuoso and GraphDB do so by default. A publish checks this and refuses a server that does not. bbfair's
 own two graphs are then part of the union too; they hold no catalogue classes, so catalogue queries skip them.
 
+Every request goes through the server's adapter (`store.servers`: endpoint layout, form or direct POST, ASK
+answers, batch sizes, Graph Store Protocol PUT per graph, authentication), chosen by `[store] server` or
+found out from the server's first answer.
+
 A remote store cannot switch builds atomically as the local one does: each HTTP request is one transaction
 (on Oxigraph), and a publish takes many. So the manifest is written last, and before any resource graph is
 touched the IRIs about to change are recorded in the manifest graph (`bbfair:pending`, one request). A build
@@ -37,6 +41,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -47,7 +52,9 @@ from ..errors import StoreError
 from ..mapping.resource import Resource
 from .manifest import Manifest
 from .remote_staging import RemoteStaging
+from .remote_writes import insert_batches, iri_term, jobs
 from .serialise import Serialiser
+from .servers import Endpoints, Server, identify, server
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +67,9 @@ BUILD_GRAPH = "urn:bbfair:build"
 LOCK_GRAPH = "urn:bbfair:lock"
 #: a lock held longer than this is taken to be left by a killed build and may be taken over
 STALE_LOCK = timedelta(hours=6)
-#: characters of SPARQL Update per request: large enough to amortise a request, small enough that one
-#: transaction stays cheap for the server (Oxigraph holds a whole request's changes in memory)
-BATCH_CHARS = 4_000_000
 PREFIXES = f"PREFIX bbfair: <{BBFAIR}>\nPREFIX dct: <{DCT}>\nPREFIX xsd: <{XSD}>\n"
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
-
-
-def _iri(value: str) -> str:
-    """An IRI in N-Triples/SPARQL syntax (pyoxigraph checks it is one)."""
-    return str(ox.NamedNode(value))
 
 
 def _parse_time(text: str) -> datetime:
@@ -98,16 +97,16 @@ class RemoteStore:
     lock_poll = 5.0
 
     def __init__(self, url: str, settings: StoreSettings | None = None, client: httpx.Client | None = None,
-                 batch_chars: int = BATCH_CHARS) -> None:
-        settings = settings or StoreSettings()
+                 batch_chars: int | None = None) -> None:
+        self.settings = settings or StoreSettings()
         self.url = url.rstrip("/")
-        self.query_endpoint = settings.query_endpoint or f"{self.url}/query"
-        self.update_endpoint = settings.update_endpoint or f"{self.url}/update"
-        self.graph_store_endpoint = settings.graph_store_endpoint or f"{self.url}/store"
-        self.timeout = settings.timeout
-        self.batch_chars = batch_chars
+        self.timeout = self.settings.timeout
+        self._batch_chars = batch_chars  # the server's own size unless given (tests make it small)
         self._own_client = client is None
-        self.client = client or httpx.Client(timeout=settings.timeout)
+        self.client = client or httpx.Client(timeout=self.timeout)
+        self._server = None if self.settings.server == "auto" else server(self.settings.server)
+        self._endpoints: Endpoints | None = None
+        self._auth: httpx.Auth | None = None
 
     def close(self) -> None:
         if self._own_client:
@@ -119,12 +118,53 @@ class RemoteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- the server ---------------------------------------------------------------------------------------------
+
+    @property
+    def server(self) -> Server:
+        """The adapter of this kind of server: `[store] server`, or (for "auto") what its answer to a GET of
+        the store's URL says it is (`servers.identify`). An unknown server is spoken to as the SPARQL 1.1
+        Protocol is written, in Oxigraph's layout, with a warning."""
+        if self._server is None:
+            try:
+                headers: httpx.Headers | None = self.client.get(self.url, timeout=min(self.timeout, 10.0)).headers
+            except httpx.HTTPError:
+                headers = None  # the first real request says what is wrong, naming its endpoint
+            kind = identify(self.url, headers)
+            if kind is None and headers is not None:
+                log.warning("cannot tell which SPARQL server %s is (its answer names none bbfair knows); "
+                            "using the SPARQL 1.1 Protocol as written, in Oxigraph's layout; set [store] server "
+                            "(see docs/sparql-servers.md) if this is wrong", self.url)
+            self._server = server(kind or "oxigraph")
+        return self._server
+
+    @property
+    def endpoints(self) -> Endpoints:
+        """The server's endpoints: its adapter's layout, each overridden by the [store] key that names it."""
+        if self._endpoints is None:
+            settings = self.settings
+            layout = self.server.endpoints(self.url, settings.user is not None)
+            self._auth = self.server.auth(settings.user,
+                                          settings.password or os.environ.get("BBFAIR_STORE__PASSWORD"))
+            self._endpoints = Endpoints(settings.query_endpoint or layout.query,
+                                        settings.update_endpoint or layout.update,
+                                        settings.graph_store_endpoint or layout.graph_store)
+        return self._endpoints
+
+    @property
+    def query_endpoint(self) -> str:
+        return self.endpoints.query
+
+    @property
+    def batch_chars(self) -> int:
+        return self._batch_chars or self.server.batch_chars
+
     # --- HTTP ---------------------------------------------------------------------------------------------------
 
     def _send(self, what: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One request; every failure becomes a StoreError saying which URL, what happened and what to check."""
         try:
-            response = self.client.request(method, url, **kwargs)
+            response = self.client.request(method, url, auth=self._auth, **kwargs)
         except httpx.TimeoutException:
             raise StoreError(f"{what}: {url} did not answer within {self.timeout:g} s; check that the server is "
                              "up and not overloaded, or raise [store] timeout in bbfair.toml") from None
@@ -136,12 +176,17 @@ class RemoteStore:
                              "between here and the server") from None
         if response.status_code >= 400:
             raise StoreError(f"{what}: {url} answered {response.status_code} {response.reason_phrase}: "
-                             f"{_message(response)}; {_hint(response.status_code)}")
+                             f"{_message(response)}; {self.server.hint(response.status_code, response.text)}")
         return response
 
     def _update(self, what: str, text: str) -> None:
-        self._send(what, "POST", self.update_endpoint, content=(PREFIXES + text).encode("utf-8"),
-                   headers={"Content-Type": "application/sparql-update"})
+        self._send(what, "POST", self.endpoints.update, **self.server.update_request(PREFIXES + text))
+
+    def _put_graph(self, what: str, graph: str, ntriples: bytes) -> None:
+        """Replace `graph` with the N-Triples `ntriples` (Graph Store Protocol PUT)."""
+        self._send(what, "PUT", self.endpoints.graph_store, params={"graph": graph},
+                   content=self.server.graph_preamble + ntriples,
+                   headers={"Content-Type": self.server.graph_type})
 
     def _select(self, what: str, text: str) -> list[dict[str, str]]:
         """A SELECT's rows as {variable: lexical value}."""
@@ -156,14 +201,13 @@ class RemoteStore:
     def _ask(self, what: str, text: str) -> bool:
         _kind, body = self._query(what, PREFIXES + text, "application/sparql-results+json")
         try:
-            return bool(json.loads(body)["boolean"])
+            return self.server.ask(body)
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"{what}: {self.query_endpoint} did not answer with SPARQL JSON results ({exc}); is "
                              "it a SPARQL query endpoint?") from None
 
     def _query(self, what: str, text: str, accept: str) -> tuple[str, bytes]:
-        response = self._send(what, "POST", self.query_endpoint, content=text.encode("utf-8"),
-                              headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        response = self._send(what, "POST", self.endpoints.query, **self.server.query_request(text, accept))
         return response.headers.get("content-type", accept), response.content
 
     def query(self, query: str, accept: str) -> tuple[str, bytes]:
@@ -214,7 +258,8 @@ class RemoteStore:
         """Hold the server's build lock, so two builds (from any machines) never interleave their writes; a
         second build is refused with the holder's host, pid and start time (or waits, with `wait`).
 
-        Taking it is one SPARQL Update that inserts our entry only where the lock graph is empty, then a read
+        Taking it is one SPARQL Update that inserts our entry only where the lock graph is empty (counted: a
+        lone `FILTER NOT EXISTS` is always true on Virtuoso), then a read
         back: if ours is the only entry we hold it; if another build inserted at the same moment, we withdraw
         ours (both may withdraw; then both retry or report). Times are the server's clock (`NOW()`). A lock
         older than 6 hours is taken to be left by a killed build and is taken over (with a warning): builds are
@@ -245,7 +290,8 @@ class RemoteStore:
         for _attempt in range(5):
             self._update(what, f"""INSERT {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}:{holder}> bbfair:holder "{holder}" ;
                 bbfair:host {ox.Literal(socket.gethostname())} ; bbfair:pid "{os.getpid()}" ; bbfair:started ?now }} }}
-                WHERE {{ FILTER NOT EXISTS {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }} BIND(NOW() AS ?now) }}""")
+                WHERE {{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LOCK_GRAPH}> {{ ?s ?p ?o }} }} }}
+                FILTER(?n = 0) BIND(NOW() AS ?now) }}""")
             rows = self._select(what, f"""SELECT ?id ?host ?pid ?started (NOW() AS ?now) WHERE {{ GRAPH <{LOCK_GRAPH}>
                 {{ ?h bbfair:holder ?id ; bbfair:host ?host ; bbfair:pid ?pid ; bbfair:started ?started }} }}
                 ORDER BY ?started ?id""")
@@ -296,88 +342,51 @@ class RemoteStore:
     def send(self, graph_lines: Callable[[str], list[str]], manifest: Manifest, changed: set[str],
              removed: set[str], progress: Progress | None = None) -> str:
         """Replace the named graph of every `changed` resource (its N-Triples lines from `graph_lines`), drop
-        those of `removed`, then write the manifest (validation happened before). Each request carries about
-        `batch_chars` of SPARQL Update; see the module docstring for what an interruption leaves."""
+        those of `removed`, then write the manifest (validation happened before). The requests are the
+        server's (`remote_writes.jobs`: SPARQL Update batches within its limits, or one Graph Store Protocol
+        PUT a graph); see the module docstring for what an interruption leaves."""
         todo = sorted(changed)
         gone = sorted(removed - changed)
         what = f"cannot publish into {self.url}"
+        update = partial(self._update, what)
         has_manifest = self._ask(what, f"ASK {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> bbfair:manifest ?m }} }}")
         if has_manifest:
             self._check_union(f"<{BUILD_GRAPH}> bbfair:manifest ?m")
-            if todo or gone:  # mark first: an interruption from here on makes the next build re-send these
-                self._update(what, f"INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{\n"
-                             + "".join(f"<{BUILD_GRAPH}> bbfair:pending {_iri(i)} .\n" for i in todo + gone) + "} }")
+            # mark first: an interruption from here on makes the next build re-send these
+            marks = [f"<{BUILD_GRAPH}> bbfair:pending {iri_term(i)} ." for i in todo + gone]
+            for text in insert_batches(BUILD_GRAPH, marks, self.batch_chars, self.server.batch_statements):
+                update(text)
         total = len(todo) + len(gone)
         probe: list[str] = []
-        with ThreadPoolExecutor(max_workers=1) as sender:  # the next batch is serialised while one is sent
-            sending: tuple[Future[None], int] | None = None
-            for text, done in self._batches(graph_lines, gone + todo, changed, probe):
+        requests = jobs(self.server, update, partial(self._put_graph, what), graph_lines, gone, todo, probe,
+                        self.batch_chars)
+        with ThreadPoolExecutor(max_workers=1) as sender:  # the next request is made while one is sent
+            sending: tuple[Future[object], int] | None = None
+            for job, done in requests:
                 if sending is not None:
                     sending[0].result()
                     if progress:
                         progress("publish", sending[1], total)
-                sending = sender.submit(self._update, what, text), done
+                sending = sender.submit(job), done
             if sending is not None:
                 sending[0].result()
         if progress:
             progress("publish", total, total)
         if probe and not has_manifest:
             self._check_union(probe[0])
-        self._send(what, "PUT", self.graph_store_endpoint, params={"graph": BUILD_GRAPH},
-                   content=self._manifest_triples(manifest), headers={"Content-Type": "application/n-triples"})
+        self._put_graph(what, BUILD_GRAPH, self._manifest_triples(manifest))
         return self.url
-
-    def _batches(self, graph_lines: Callable[[str], list[str]], iris: list[str], changed: set[str],
-                 probe: list[str]) -> Iterator[tuple[str, int]]:
-        """SPARQL Update requests of about `batch_chars` each (each is one transaction on Oxigraph), replacing
-        the graphs of `changed` and dropping the others, with how many IRIs are done after each. The first
-        triple sent is appended to `probe`, for the union check."""
-        parts: list[str] = []
-        size = 0
-        for done, iri in enumerate(iris, 1):
-            graph = _iri(iri)
-            part = f"DROP SILENT GRAPH {graph}"
-            if iri in changed:
-                lines = graph_lines(iri)
-                if lines:
-                    body = "\n".join(lines)
-                    part += f";\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
-                    if not probe:
-                        probe.append(lines[0].removesuffix(" ."))
-            parts.append(part)
-            size += len(part)
-            if size >= self.batch_chars or done == len(iris):
-                yield ";\n".join(parts), done
-                parts, size = [], 0
 
     def _check_union(self, pattern: str) -> None:
         """Refuse a server whose default graph is not the union of the named graphs: bbfair's queries (and the
         web tier's) would find nothing. `pattern` is a triple pattern known to be in some named graph."""
         if not self._ask(f"cannot publish into {self.url}", f"ASK {{ {pattern} }}"):
-            raise StoreError(f"{self.url} does not use the union of the named graphs as its default graph, so "
-                             "bbfair's queries would find nothing; start Oxigraph with `oxigraph serve "
-                             "--union-default-graph` (Fuseki: `tdb2:unionDefaultGraph true`) and build again")
+            raise StoreError(f"{self.url} ({self.server.name}) does not use the union of the named graphs as its "
+                             f"default graph, so bbfair's queries would find nothing: {self.server.union_advice}, "
+                             "and build again")
 
 
 def _message(response: httpx.Response) -> str:
     """The server's own explanation, shortened to what fits in one error message."""
     text = " ".join(response.text.split())
     return (text[:500] + "…" if len(text) > 500 else text) or "(no message)"
-
-
-def _hint(status: int) -> str:
-    """What a data manager should check for an HTTP status."""
-    if status == 400:
-        return "the server refused the request as malformed (for a query: check its syntax)"
-    if status in (401, 403):
-        return "the server needs credentials or refuses writes from here; check its access settings"
-    if status == 404:
-        return ("no such endpoint: check the URL, and set [store] query_endpoint / update_endpoint / "
-                "graph_store_endpoint in bbfair.toml when the server is not laid out like Oxigraph's")
-    if status == 405:
-        return "the endpoint does not take this request: check the [store] endpoints (is the server read-only?)"
-    if status == 413:
-        return "the request is larger than the server accepts: raise its upload limit"
-    if status >= 500:
-        return "the server failed: see its log"
-    return "check the server's address and configuration"

@@ -33,6 +33,7 @@ from .formats import NotAcceptable, description_offer, negotiate, understood
 from .pool import PoolBusy, QueryTimeout, TooSlow, WorkerLost, WorkerPool
 from .protocol import ProtocolError, QueryRequest, parse
 from .safety import Refused, check
+from .upstream_pool import UpstreamPool
 from .worker import Job, Reply
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ class Endpoint:
     def __init__(self, state: SiteState, site: SiteFor | None = None) -> None:
         self.state = state
         self.limits = state.settings.sparql
-        self.pool = WorkerPool(self.limits.max_running)
+        self.pool: WorkerPool | UpstreamPool = WorkerPool(self.limits.max_running) if self.limits.upstream is None \
+            else UpstreamPool(self.limits.upstream, self.limits.upstream_server, self.limits.max_running)
         self.admission = Admission(self.limits.per_client, self.limits.slow_cap)
         self.site = site or _default_site
 
@@ -80,7 +82,7 @@ class Endpoint:
         self.pool.warmup = self._warmup
         await asyncio.to_thread(self.pool.start)
         job = self._warmup()
-        if job is None:
+        if job is None or isinstance(self.pool, UpstreamPool):  # the upstream server is asked at the first query
             return
         startup = max(self.limits.timeout, STARTUP)  # fresh interpreters import and open the store: not a query
         await asyncio.gather(*(self.pool.run(job, startup, startup) for _ in range(self.pool.size)),
@@ -106,7 +108,7 @@ class Endpoint:
     def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         reason = {400: "Bad Request", 404: "Not Found", 406: "Not Acceptable", 413: "Content Too Large",
                   415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error",
-                  503: "Service Unavailable"}
+                  502: "Bad Gateway", 503: "Service Unavailable"}
         return Response(f"{status} {reason.get(status, '')}: {message}\n", status_code=status,
                         media_type="text/plain", headers={**CORS, "vary": "Accept", **(headers or {})})
 
