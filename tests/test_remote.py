@@ -5,18 +5,18 @@ publish completed by the next one."""
 from __future__ import annotations
 
 import json
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 from helpers import first_published, rows, set_cell, write
+from oxigraph_server import binary, oxigraph_server
+from webserver import free_port
 
 from bbfair.builder.pipeline import convert_directory
 from bbfair.config import Store
@@ -31,56 +31,13 @@ BREAST = "bbmri-eric:ID:BE_SUH:collection:breast"
 LUNG = "bbmri-eric:ID:BE_SUH:collection:lung"
 
 
-def _oxigraph() -> str | None:
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.is_file() else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """A function starting Oxigraph servers (stopped at the end of the module) and returning their URL."""
-    binary = _oxigraph()
-    if binary is None:
+    """Start Oxigraph servers (tests/oxigraph_server.py) on demand; all are stopped with the module."""
+    if binary() is None:
         pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(union: bool = True) -> str:
-        location = tmp_path_factory.mktemp("oxigraph")
-        port = _free_port()
-        args = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-        log = (location / "server.log").open("wb")
-        proc = subprocess.Popen(args + (["--union-default-graph"] if union else []), stdout=log, stderr=log)
-        started.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with {proc.returncode}: {(location / 'server.log').read_text()}")
-            try:
-                httpx.post(f"{url}/query", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"},
-                           timeout=1)
-                return url
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        pytest.fail("oxigraph serve did not answer within 20 s")
-
-    yield start
-    for proc in started:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with ExitStack() as stack:
+        yield lambda union=True: stack.enter_context(oxigraph_server(tmp_path_factory.mktemp("oxigraph"), union))
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +215,7 @@ def test_stale_lock_is_taken_over(store: RemoteStore) -> None:
 
 
 def test_errors(store: RemoteStore, sample_dir: Path) -> None:
-    nowhere = f"http://127.0.0.1:{_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     remote = RemoteStore(nowhere)
     with pytest.raises(StoreError, match=rf"cannot connect to {nowhere}/query .*check that the SPARQL server"):
         remote.manifest()
